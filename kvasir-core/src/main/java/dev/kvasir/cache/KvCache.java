@@ -1,0 +1,47 @@
+package dev.kvasir.cache;
+
+/**
+ * The attention state of one sequence: per layer, the keys (already rotated by RoPE) and values of
+ * every position the model has processed.
+ *
+ * <p>One forward step over a batch of {@code n} tokens at positions {@code size() .. size()+n-1}
+ * goes: for each layer, {@link #append} the batch's K/V, then {@link #attend} with the batch's
+ * queries; after the last layer, {@link #commit} the batch. The cache computes attention itself so
+ * that each kind (full, rotating window, quantized) attends over its own storage without copying.
+ */
+public interface KvCache {
+
+    KvLayout layout();
+
+    /** Committed positions: the number of tokens this cache represents, and the position of the next one. */
+    int size();
+
+    /**
+     * Stores K and V of a pending batch of {@code n} tokens for one layer.
+     * {@code k} and {@code v} hold {@code n × kvHeads × headDim} floats, token-major.
+     */
+    void append(int layer, float[] k, float[] v, int n);
+
+    /**
+     * Causal scaled dot-product attention for the {@code n} pending tokens of one layer: query token
+     * {@code i} sees every stored position up to and including {@code size() + i}.
+     * {@code q} and {@code out} hold {@code n × heads × headDim} floats, token-major; query head
+     * {@code h} uses KV head {@code h / (heads / kvHeads)}; scores are scaled by {@code 1/sqrt(headDim)}.
+     */
+    void attend(int layer, float[] q, int n, int heads, float[] out);
+
+    /** Makes the pending batch part of the cache, once every layer has appended it. */
+    void commit(int n);
+
+    /** Whether the last {@code n} committed tokens can be removed. */
+    boolean canTrim(int n);
+
+    /** Removes the last {@code n} committed tokens; returns how many were removed. */
+    int trim(int n);
+
+    /** Bytes of K/V data held. */
+    long bytes();
+
+    /** An independent copy: changes to either never show in the other. */
+    KvCache copy();
+}
