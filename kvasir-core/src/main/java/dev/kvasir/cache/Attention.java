@@ -1,0 +1,131 @@
+package dev.kvasir.cache;
+
+/**
+ * Causal (optionally windowed) scaled dot-product attention with an online softmax over blocks of
+ * stored positions, shared by every cache kind.
+ *
+ * <p>Blocks are aligned to absolute positions ({@link #BLOCK}), never to batch or storage
+ * boundaries, so a query's result depends only on its position, its vector and the stored K/V it
+ * sees: evaluating a prompt in one batch or in pieces, or after a save/load, gives identical bits.
+ * Not thread-safe: each cache owns one instance with its scratch buffers.
+ */
+final class Attention {
+    static final int BLOCK = 256;
+
+    /** Fetches decoded K and V rows of absolute positions {@code [pos, pos+count)} into {@code k[off..]}, {@code v[off..]}. */
+    interface Source {
+        void fetch(int pos, int count, float[] k, float[] v, int off);
+    }
+
+    private final int kvHeads;
+    private final int headDim;
+    private final int kvDim;
+    private final float[] kBlock;
+    private final float[] vBlock;
+    private final float[] scores = new float[BLOCK];
+    private float[] max = new float[0];
+    private float[] sum = new float[0];
+
+    Attention(KvLayout layout) {
+        this.kvHeads = layout.kvHeads();
+        this.headDim = layout.headDim();
+        this.kvDim = layout.kvDim();
+        this.kBlock = new float[BLOCK * kvDim];
+        this.vBlock = new float[BLOCK * kvDim];
+    }
+
+    /**
+     * Attention for {@code n} queries at positions {@code pos0 ..}: query position {@code qp} sees
+     * stored positions {@code p <= qp} with {@code p < keep} or {@code p > qp - window}.
+     */
+    void attend(float[] q, int n, int heads, int pos0, int keep, int window, Source source, float[] out) {
+        checkHeads(heads, q, n, out);
+        int rows = n * heads;
+        if (max.length < rows) {
+            max = new float[rows];
+            sum = new float[rows];
+        }
+        java.util.Arrays.fill(max, 0, rows, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(sum, 0, rows, 0f);
+        java.util.Arrays.fill(out, 0, rows * headDim, 0f);
+        int end = pos0 + n;
+        int pinnedEnd = Math.min(keep, end);
+        int windowStart = Math.max(pinnedEnd, (int) Math.max(0L, (long) pos0 - window + 1));
+        for (int b = 0; b < end; b += BLOCK) {
+            int bEnd = Math.min(b + BLOCK, end);
+            boolean any = fetch(source, b, Math.max(b, 0), Math.min(bEnd, pinnedEnd));
+            any |= fetch(source, b, Math.max(b, windowStart), bEnd);
+            if (any) {
+                accumulate(q, n, heads, pos0, keep, window, b, bEnd, out);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            float inv = 1f / sum[r];
+            for (int d = 0, o = r * headDim; d < headDim; d++) {
+                out[o + d] *= inv;
+            }
+        }
+    }
+
+    private boolean fetch(Source source, int block, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        source.fetch(from, to - from, kBlock, vBlock, (from - block) * kvDim);
+        return true;
+    }
+
+    private void accumulate(float[] q, int n, int heads, int pos0, int keep, int window, int b, int bEnd, float[] out) {
+        int group = heads / kvHeads;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        for (int i = 0; i < n; i++) {
+            int qp = pos0 + i;
+            int visEnd = Math.min(bEnd, qp + 1);
+            int pinEnd = Math.min(visEnd, keep);
+            int winStart = Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1));
+            if (b >= pinEnd && winStart >= visEnd) {
+                continue;
+            }
+            for (int h = 0; h < heads; h++) {
+                int r = i * heads + h;
+                int qOff = r * headDim;
+                int kvOff = (h / group) * headDim;
+                float blockMax = Float.NEGATIVE_INFINITY;
+                for (int p = b; p < visEnd; p++) {
+                    if (p >= pinEnd && p < winStart) {
+                        continue;
+                    }
+                    float s = KvMath.dot(q, qOff, kBlock, (p - b) * kvDim + kvOff, headDim) * scale;
+                    scores[p - b] = s;
+                    blockMax = Math.max(blockMax, s);
+                }
+                float newMax = Math.max(max[r], blockMax);
+                float correction = (float) Math.exp(max[r] - newMax);
+                if (correction != 1f) {
+                    KvMath.scale(out, qOff, headDim, correction);
+                }
+                float total = sum[r] * correction;
+                for (int p = b; p < visEnd; p++) {
+                    if (p >= pinEnd && p < winStart) {
+                        continue;
+                    }
+                    float e = (float) Math.exp(scores[p - b] - newMax);
+                    total += e;
+                    KvMath.axpy(e, vBlock, (p - b) * kvDim + kvOff, out, qOff, headDim);
+                }
+                max[r] = newMax;
+                sum[r] = total;
+            }
+        }
+    }
+
+    private void checkHeads(int heads, float[] q, int n, float[] out) {
+        if (heads <= 0 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException(heads + " query heads is not a multiple of " + kvHeads + " KV heads");
+        }
+        long need = (long) n * heads * headDim;
+        if (q.length < need || out.length < need) {
+            throw new IllegalArgumentException("q/out hold fewer than " + need + " floats");
+        }
+    }
+}

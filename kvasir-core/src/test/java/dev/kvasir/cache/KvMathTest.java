@@ -1,0 +1,30 @@
+package dev.kvasir.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Differential test of the vector kernels against scalar oracles, for lengths around the vector width. */
+class KvMathTest {
+    @Test
+    void dotAndAxpyMatchScalar() {
+        Random random = new Random(7);
+        for (int n = 0; n < 70; n++) {
+            float[] a = new float[n + 3];
+            float[] b = new float[n + 5];
+            for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
+            for (int i = 0; i < b.length; i++) b[i] = (float) random.nextGaussian();
+            double dot = 0;
+            for (int i = 0; i < n; i++) dot += (double) a[3 + i] * b[5 + i];
+            assertThat((double) KvMath.dot(a, 3, b, 5, n)).isCloseTo(dot, within(1e-4 * (1 + n)));
+            float[] y = b.clone();
+            KvMath.axpy(0.75f, a, 3, y, 5, n);
+            for (int i = 0; i < b.length; i++) {
+                float expected = i >= 5 && i < 5 + n ? Math.fma(0.75f, a[i - 2], b[i]) : b[i];
+                assertThat(y[i]).isEqualTo(expected);
+            }
+        }
+    }
+}
