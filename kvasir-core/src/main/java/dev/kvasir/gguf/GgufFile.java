@@ -1,0 +1,118 @@
+package dev.kvasir.gguf;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An open GGUF (v2 or v3) file: validated header plus the whole file mapped read-only with a shared arena, so
+ * tensors can be read from any thread and files larger than 2 GiB work. Tensor data stays on disk until touched.
+ * Closing unmaps the file; segments from {@link #tensorData} must not be used afterwards.
+ */
+public final class GgufFile implements AutoCloseable {
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment mapping;
+    private final GgufHeader header;
+    private final Map<String, GgufTensorInfo> byName = new LinkedHashMap<>();
+
+    private GgufFile(Path path, Arena arena, MemorySegment mapping, GgufHeader header) {
+        this.path = path;
+        this.arena = arena;
+        this.mapping = mapping;
+        this.header = header;
+        for (GgufTensorInfo t : header.tensors()) {
+            byName.put(t.name(), t);
+        }
+    }
+
+    /** Maps and validates a GGUF file; every problem is a {@link GgufException} with a one-line message. */
+    public static GgufFile open(Path path) {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment mapping;
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            }
+            GgufHeader header = GgufHeaderParser.parse(mapping, path.toString());
+            return new GgufFile(path, arena, mapping, header);
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw new GgufException(path + ": no such file", e);
+        } catch (IOException e) {
+            arena.close();
+            throw new GgufException(path + ": cannot read the file (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public int version() {
+        return header.version();
+    }
+
+    /** Alignment of tensor data: {@code general.alignment}, or 32 when absent. */
+    public long alignment() {
+        return header.alignment();
+    }
+
+    public GgufMetadata metadata() {
+        return header.metadata();
+    }
+
+    /** Tensor infos in file order. */
+    public List<GgufTensorInfo> tensors() {
+        return header.tensors();
+    }
+
+    public Optional<GgufTensorInfo> tensor(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** File offset of the data section, to which tensor offsets are relative. */
+    public long dataOffset() {
+        return header.dataStart();
+    }
+
+    /** The tensor's bytes: a read-only slice of the mapping (little-endian ggml layout). */
+    public MemorySegment tensorData(GgufTensorInfo tensor) {
+        if (byName.get(tensor.name()) != tensor && !tensor.equals(byName.get(tensor.name()))) {
+            throw new IllegalArgumentException("tensor " + tensor.name() + " is not from " + path);
+        }
+        return mapping.asSlice(header.dataStart() + tensor.offset(), tensor.byteSize()).asReadOnly();
+    }
+
+    /** The whole mapped file, read-only. */
+    MemorySegment mapping() {
+        return mapping.asReadOnly();
+    }
+
+    GgufHeader header() {
+        return header;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path + " (GGUF v" + version() + ", " + tensors().size() + " tensors, " + metadata().size() + " metadata keys)";
+    }
+}
