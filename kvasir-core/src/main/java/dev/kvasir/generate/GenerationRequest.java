@@ -1,0 +1,41 @@
+package dev.kvasir.generate;
+
+import dev.kvasir.sample.Sampler;
+import dev.kvasir.sample.SamplerSettings;
+import java.util.List;
+
+/**
+ * What to generate: {@code input} tokens are fed after whatever the cache already holds (at least one,
+ * since the first sample needs the logits of the last position), then up to {@code maxTokens} tokens
+ * are sampled. The sampler is stateful: pass a restored one to resume a checkpointed generation.
+ */
+public record GenerationRequest(int[] input, int maxTokens, Sampler sampler, List<String> stopStrings,
+                                Cancellation cancellation) {
+    public GenerationRequest {
+        if (input.length == 0) {
+            throw new IllegalArgumentException("a generation needs at least one input token");
+        }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
+        input = input.clone();
+        stopStrings = List.copyOf(stopStrings);
+    }
+
+    public static GenerationRequest of(int[] input, int maxTokens, SamplerSettings settings) {
+        return new GenerationRequest(input, maxTokens, new Sampler(settings), List.of(), Cancellation.none());
+    }
+
+    @Override
+    public int[] input() {
+        return input.clone();
+    }
+
+    public GenerationRequest withStopStrings(List<String> stops) {
+        return new GenerationRequest(input, maxTokens, sampler, stops, cancellation);
+    }
+
+    public GenerationRequest withCancellation(Cancellation c) {
+        return new GenerationRequest(input, maxTokens, sampler, stopStrings, c);
+    }
+}
