@@ -67,7 +67,7 @@ final class F16Rows extends Rows<short[]> {
     }
 
     @Override
-    F16Rows copy() {
+    public F16Rows copy() {
         return new F16Rows(this);
     }
 

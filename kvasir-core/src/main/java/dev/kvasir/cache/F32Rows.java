@@ -58,7 +58,7 @@ final class F32Rows extends Rows<float[]> {
     }
 
     @Override
-    F32Rows copy() {
+    public F32Rows copy() {
         return new F32Rows(this);
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
  * <p>A chunk's data is split into "planes" (primitive arrays), so the file format can copy rows in
  * and out in bulk without knowing the encoding.
  */
-abstract sealed class Rows<C> permits F32Rows, F16Rows {
+abstract sealed class Rows<C> implements Track permits F32Rows, F16Rows, QuantRows {
     /** Rows per chunk: storage grows in steps of this many tokens. */
     static final int CHUNK = 256;
 
@@ -61,7 +61,8 @@ abstract sealed class Rows<C> permits F32Rows, F16Rows {
     abstract Object planeArray(C chunk, int plane);
 
     /** An independent copy sharing all chunks copy-on-write. */
-    abstract Rows<C> copy();
+    @Override
+    public abstract Rows<C> copy();
 
     /** A new empty store with the same encoding. */
     abstract Rows<C> emptyLike();
@@ -79,11 +80,13 @@ abstract sealed class Rows<C> permits F32Rows, F16Rows {
         return chunks.size() * CHUNK;
     }
 
-    final long bytes() {
+    @Override
+    public final long bytes() {
         return chunks.size() * chunkBytes();
     }
 
-    final void write(int row, float[] src, int off, int rows) {
+    @Override
+    public final void write(int row, float[] src, int off, int rows) {
         while (rows > 0) {
             int r = row % CHUNK;
             int take = Math.min(rows, CHUNK - r);
@@ -94,7 +97,8 @@ abstract sealed class Rows<C> permits F32Rows, F16Rows {
         }
     }
 
-    final void read(int row, int rows, float[] dst, int off) {
+    @Override
+    public final void read(int row, int rows, float[] dst, int off) {
         while (rows > 0) {
             int r = row % CHUNK;
             int take = Math.min(rows, CHUNK - r);
@@ -106,12 +110,18 @@ abstract sealed class Rows<C> permits F32Rows, F16Rows {
     }
 
     /** Drops chunks that hold no row below {@code rows}, returning their memory. */
-    final void truncate(int rows) {
+    @Override
+    public final void truncate(int rows) {
         int keep = (rows + CHUNK - 1) / CHUNK;
         while (chunks.size() > keep) {
             chunks.removeLast();
             owned.removeLast();
         }
+    }
+
+    @Override
+    public final void runs(int pos, int count, RunConsumer consumer) {
+        consumer.accept(this, pos, count);
     }
 
     /** The chunk holding {@code row}, for reading a plane directly. */

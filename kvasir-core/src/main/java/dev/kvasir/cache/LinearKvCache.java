@@ -1,0 +1,118 @@
+package dev.kvasir.cache;
+
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * A cache that stores every position at a fixed place (no eviction): appends write straight into
+ * storage at {@code size()}, so pending tokens are attended with exactly the values that get kept.
+ */
+abstract sealed class LinearKvCache implements KvCache permits FullKvCache, QuantizedKvCache {
+    private final KvLayout layout;
+    private final Track[] keys;
+    private final Track[] values;
+    private final int[] pending;
+    private final Attention attention;
+    private int size;
+
+    LinearKvCache(KvLayout layout, Supplier<Track> tracks) {
+        this.layout = layout;
+        this.keys = new Track[layout.layers()];
+        this.values = new Track[layout.layers()];
+        for (int l = 0; l < layout.layers(); l++) {
+            keys[l] = tracks.get();
+            values[l] = tracks.get();
+        }
+        this.pending = new int[layout.layers()];
+        this.attention = new Attention(layout);
+    }
+
+    LinearKvCache(LinearKvCache other) {
+        this.layout = other.layout;
+        this.keys = new Track[layout.layers()];
+        this.values = new Track[layout.layers()];
+        for (int l = 0; l < layout.layers(); l++) {
+            keys[l] = other.keys[l].copy();
+            values[l] = other.values[l].copy();
+        }
+        this.pending = new int[layout.layers()];
+        this.attention = new Attention(layout);
+        this.size = other.size;
+    }
+
+    @Override
+    public final KvLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public final int size() {
+        return size;
+    }
+
+    @Override
+    public final void append(int layer, float[] k, float[] v, int n) {
+        KvChecks.append(layout, layer, k, v, n);
+        keys[layer].write(size, k, 0, n);
+        values[layer].write(size, v, 0, n);
+        pending[layer] = n;
+    }
+
+    @Override
+    public final void attend(int layer, float[] q, int n, int heads, float[] out) {
+        KvChecks.attend(layout, layer, n, pending[layer]);
+        Track k = keys[layer];
+        Track v = values[layer];
+        attention.attend(q, n, heads, size, 0, Integer.MAX_VALUE, (pos, count, kd, vd, off) -> {
+            k.read(pos, count, kd, off);
+            v.read(pos, count, vd, off);
+        }, out);
+    }
+
+    @Override
+    public final void commit(int n) {
+        KvChecks.commit(pending, n);
+        size += n;
+        Arrays.fill(pending, 0);
+    }
+
+    @Override
+    public final boolean canTrim(int n) {
+        return n >= 0 && n <= size;
+    }
+
+    @Override
+    public final int trim(int n) {
+        int removed = Math.clamp(n, 0, size);
+        size -= removed;
+        for (int l = 0; l < layout.layers(); l++) {
+            keys[l].truncate(size);
+            values[l].truncate(size);
+        }
+        Arrays.fill(pending, 0);
+        return removed;
+    }
+
+    @Override
+    public final long bytes() {
+        long b = 0;
+        for (int l = 0; l < layout.layers(); l++) {
+            b += keys[l].bytes() + values[l].bytes();
+        }
+        return b;
+    }
+
+    final Track keys(int layer) {
+        return keys[layer];
+    }
+
+    final Track values(int layer) {
+        return values[layer];
+    }
+
+    /** After a file load has written positions {@code [0, size)} into the tracks directly. */
+    final void restored(int size) {
+        this.size = size;
+        Arrays.fill(pending, 0);
+    }
+}
