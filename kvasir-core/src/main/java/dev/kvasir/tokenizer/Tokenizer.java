@@ -1,5 +1,6 @@
 package dev.kvasir.tokenizer;
 
+import dev.kvasir.gguf.GgufFile;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -75,10 +76,15 @@ public interface Tokenizer {
         return new TokenDecoder(this, false);
     }
 
+    /** The tokenizer of a GGUF model or vocabulary file. */
+    static Tokenizer of(GgufFile file) {
+        return of(Vocabulary.fromGguf(file.metadata()));
+    }
+
     /** The tokenizer for a vocabulary's model type. */
     static Tokenizer of(Vocabulary vocabulary) {
         if (vocabulary.isSpm()) {
-            throw new TokenizerException("SentencePiece tokenizer is not available yet in this build");
+            return new SpmTokenizer(vocabulary);
         }
         throw new TokenizerException("tokenizer model '" + vocabulary.model() + "' is not supported yet");
     }

@@ -1,5 +1,6 @@
 package dev.kvasir.tokenizer;
 
+import dev.kvasir.gguf.GgufMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -79,6 +80,11 @@ public final class Vocabulary {
         if (name != null && (name.toLowerCase().contains("phi-3") || name.toLowerCase().contains("phi3"))) {
             fixups.phi3StripFlags(specialTokensLongestFirst, ids);
         }
+    }
+
+    /** The vocabulary of a GGUF file, read from llama.cpp's {@code tokenizer.ggml.*} keys. */
+    public static Vocabulary fromGguf(GgufMetadata metadata) {
+        return GgufVocabulary.read(metadata);
     }
 
     private static void requireLength(String key, int actual, int n) {

@@ -1,0 +1,24 @@
+package dev.kvasir.tokenizer;
+
+import java.util.Arrays;
+
+/** A growable int array, so token lists are not boxed. */
+final class IntList {
+    private int[] values = new int[16];
+    private int size;
+
+    void add(int value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = value;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int[] toArray() {
+        return Arrays.copyOf(values, size);
+    }
+}
