@@ -220,4 +220,29 @@ class GgufFileTest {
         gguf.close(); // idempotent
         assertThatThrownBy(() -> data.get(F32, 0)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void mapsAndReadsTensorsBeyondTwoGibibytesInASparseFile() throws IOException {
+        long big = (1L << 31) + 4096; // a 2 GiB + 4 KiB tensor: the second tensor starts past the 2 GiB mark
+        GgufBytes header = GgufBytes.header(3, 2, 0)
+                .tensor("big", GgmlType.I8.id(), 0, big)
+                .tensor("tail", GgmlType.F32.id(), big, 2)
+                .pad(32);
+        Path file = header.writeTo(tmp.resolve("sparse.gguf"));
+        long tailAt = header.size() + big;
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(tailAt + 8); // sparse: the 2 GiB of zeros take no disk space
+            raf.seek(tailAt);
+            raf.write(new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, (byte) 0xc0}); // 1.0f, -2.0f little-endian
+        }
+        try (GgufFile gguf = GgufFile.open(file)) {
+            GgufTensorInfo tail = gguf.tensor("tail").orElseThrow();
+            MemorySegment data = gguf.tensorData(tail);
+            assertThat(data.get(F32, 0)).isEqualTo(1f);
+            assertThat(data.get(F32, 4)).isEqualTo(-2f);
+            MemorySegment bigData = gguf.tensorData(gguf.tensor("big").orElseThrow());
+            assertThat(bigData.byteSize()).isEqualTo(big);
+            assertThat(bigData.get(ValueLayout.JAVA_BYTE, big - 1)).isZero();
+        }
+    }
 }
