@@ -1,0 +1,97 @@
+package dev.kvasir.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The shared row-parallel driver: each format supplies a fused decode-and-dot kernel for one row
+ * and a row decoder; matvec and matmul split rows across {@link Parallel}.
+ */
+abstract sealed class RowMatrix implements WeightMatrix
+        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix {
+    /** Below this many multiply-adds a matvec runs on the caller: a hand-off costs more than it saves. */
+    static final long PARALLEL_MIN_WORK = 1 << 16;
+    /** Smallest chunk of work (multiply-adds) worth handing to another thread. */
+    static final long CHUNK_MIN_WORK = 1 << 14;
+
+    final MemorySegment data;
+    final int rows;
+    final int cols;
+    final long rowBytes;
+
+    RowMatrix(MemorySegment data, int rows, int cols) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = type().byteSize(cols);
+    }
+
+    /** row · x[xOff, xOff + cols), the SIMD kernel. */
+    abstract float dotRow(int row, float[] x, int xOff);
+
+    @Override
+    public final int rows() {
+        return rows;
+    }
+
+    @Override
+    public final int cols() {
+        return cols;
+    }
+
+    @Override
+    public final void matvec(float[] x, float[] out) {
+        checkLengths(x, 1, out);
+        if ((long) rows * cols < PARALLEL_MIN_WORK) {
+            matvecRows(x, out, 0, rows);
+        } else {
+            Parallel.forRange(0, rows, grain(), (lo, hi) -> matvecRows(x, out, lo, hi));
+        }
+    }
+
+    private void matvecRows(float[] x, float[] out, int from, int to) {
+        for (int r = from; r < to; r++) {
+            out[r] = dotRow(r, x, 0);
+        }
+    }
+
+    @Override
+    public final void matmul(float[] x, int batch, float[] out) {
+        if (batch == 1) {
+            matvec(x, out);
+            return;
+        }
+        checkLengths(x, batch, out);
+        if ((long) rows * cols * batch < PARALLEL_MIN_WORK) {
+            matmulRows(x, batch, out, 0, rows);
+        } else {
+            Parallel.forRange(0, rows, grain(), (lo, hi) -> matmulRows(x, batch, out, lo, hi));
+        }
+    }
+
+    /** Decodes each weight row once and applies it to every activation vector. */
+    void matmulRows(float[] x, int batch, float[] out, int from, int to) {
+        float[] w = Scratch.row(cols);
+        for (int r = from; r < to; r++) {
+            dequantizeRow(r, w, 0);
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = VectorOps.dot(w, 0, x, b * cols, cols);
+            }
+        }
+    }
+
+    private int grain() {
+        return (int) Math.max(1, CHUNK_MIN_WORK / cols);
+    }
+
+    private void checkLengths(float[] x, int batch, float[] out) {
+        if (batch < 1 || x.length < (long) batch * cols || out.length < (long) batch * rows) {
+            throw new IllegalArgumentException("matrix " + rows + "x" + cols + " with batch " + batch
+                    + ": x has " + x.length + " floats, out has " + out.length);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return type() + "[" + rows + "x" + cols + "]";
+    }
+}
