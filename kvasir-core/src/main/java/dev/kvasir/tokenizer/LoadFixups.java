@@ -1,5 +1,6 @@
 package dev.kvasir.tokenizer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -10,10 +11,11 @@ import java.util.TreeSet;
  * tokens to CONTROL, and collects the end-of-generation set. Mutates the attribute array it is given.
  */
 final class LoadFixups {
-    private static final Set<String> EOT_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
+    /** In llama.cpp's order, which also serves as preference when a vocabulary has several. */
+    private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
             "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>",
             "<end_of_utterance>");
-    private static final Set<String> EOM_TEXTS = Set.of("<|eom_id|>");
+    private static final List<String> EOM_TEXTS = List.of("<|eom_id|>");
     private static final Set<String> FIM_PRE_SUF_MID_TEXTS = Set.of(
             "<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>",
             "<|code_prefix|>", "<|prefix|>",
@@ -37,11 +39,11 @@ final class LoadFixups {
     private final SpecialTokens special;
     private final int[] endOfGeneration;
 
-    LoadFixups(String[] tokens, int[] attributes, SpecialTokens declared) {
+    LoadFixups(String[] tokens, Map<String, Integer> ids, int[] attributes, SpecialTokens declared) {
         this.tokens = tokens;
         this.attributes = attributes;
-        int eot = declared.eot() != Vocabulary.NONE ? declared.eot() : findControl(EOT_TEXTS);
-        int eom = declared.eom() != Vocabulary.NONE ? declared.eom() : findControl(EOM_TEXTS);
+        int eot = declared.eot() != Vocabulary.NONE ? declared.eot() : findControl(EOT_TEXTS, ids);
+        int eom = declared.eom() != Vocabulary.NONE ? declared.eom() : findControl(EOM_TEXTS, ids);
         this.special = new SpecialTokens(declared.bos(), declared.eos(), eot, eom, declared.unk(), declared.pad(),
                 declared.addBos(), declared.addEos(), declared.addSpacePrefix());
         markControl(FIM_PRE_SUF_MID_TEXTS);
@@ -82,12 +84,17 @@ final class LoadFixups {
         }
     }
 
-    /** The lowest id whose text is in the set (llama.cpp takes whichever its hash map yields first), forced CONTROL. */
-    private int findControl(Set<String> texts) {
-        for (int i = 0; i < tokens.length; i++) {
-            if (texts.contains(tokens[i])) {
-                attributes[i] |= TokenAttr.CONTROL;
-                return i;
+    /**
+     * The first text of the list present in the vocabulary, forced CONTROL. llama.cpp takes whichever its
+     * hash map yields first; list order gives the same answer for the known cases (phi-3: &lt;|end|&gt; over
+     * &lt;|endoftext|&gt;, Qwen: &lt;|im_end|&gt;) and is deterministic.
+     */
+    private int findControl(List<String> texts, Map<String, Integer> ids) {
+        for (String text : texts) {
+            Integer id = ids.get(text);
+            if (id != null) {
+                attributes[id] |= TokenAttr.CONTROL;
+                return id;
             }
         }
         return Vocabulary.NONE;

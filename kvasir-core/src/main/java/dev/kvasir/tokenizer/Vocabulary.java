@@ -63,7 +63,8 @@ public final class Vocabulary {
             // llama.cpp renames empty tokens so that every id stays reachable by its text
             String text = tokens[i] == null || tokens[i].isEmpty() ? "[EMPTY_" + i + "]" : tokens[i];
             Integer previous = ids.putIfAbsent(text, i);
-            if (previous != null) {
+            // tokens that are not valid UTF-8 all read as U+FFFD; they stay reachable by id only
+            if (previous != null && text.indexOf('\uFFFD') < 0) {
                 throw new TokenizerException("tokenizer.ggml.tokens: duplicate token '" + text + "' has ids "
                         + previous + " and " + i + "; re-convert the model with a current llama.cpp");
             }
@@ -73,7 +74,7 @@ public final class Vocabulary {
             longest = Math.max(longest, Utf8.length(text));
         }
         this.maxTokenBytes = longest;
-        LoadFixups fixups = new LoadFixups(this.tokens, attributes, validated(special, n));
+        LoadFixups fixups = new LoadFixups(this.tokens, ids, attributes, validated(special, n));
         this.special = fixups.special();
         this.endOfGeneration = fixups.endOfGeneration();
         this.specialTokensLongestFirst = collectSpecialTokens();

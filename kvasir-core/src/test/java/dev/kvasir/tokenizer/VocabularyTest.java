@@ -50,6 +50,9 @@ class VocabularyTest {
     void rejectsInconsistentVocabularies() {
         assertThatThrownBy(() -> vocab(new String[] {"a", "b", "a"}, null, SpecialTokens.spmDefaults()))
                 .isInstanceOf(TokenizerException.class).hasMessageContaining("duplicate token 'a'");
+        Vocabulary invalidUtf8 = vocab(new String[] {"<unk>", "<s>", "</s>", "\uFFFD", "\uFFFD"}, null,
+                SpecialTokens.spmDefaults());
+        assertThat(invalidUtf8.id("\uFFFD")).isEqualTo(3);
         SpecialTokens noBos = new SpecialTokens(Vocabulary.NONE, 0, -1, -1, -1, -1, true, false, true);
         assertThatThrownBy(() -> vocab(new String[] {"a"}, null, noBos))
                 .isInstanceOf(TokenizerException.class).hasMessageContaining("add_bos_token");
