@@ -41,7 +41,12 @@ final class F16Matrix extends RowMatrix {
     @Override
     public void dequantizeRow(int row, float[] dst, int dstOffset) {
         long base = row * rowBytes;
-        for (int i = 0; i < cols; i++) {
+        int i = 0;
+        for (int bound = cols - L; i <= bound; i += L) {
+            ShortVector h = ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
+            Kernels.halfToFloat(h).intoArray(dst, dstOffset + i);
+        }
+        for (; i < cols; i++) {
             dst[dstOffset + i] = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i));
         }
     }

@@ -5,7 +5,6 @@ import static dev.kvasir.tensor.Kernels.BL;
 import static dev.kvasir.tensor.Kernels.B_PARTS;
 import static dev.kvasir.tensor.Kernels.F;
 import static dev.kvasir.tensor.Kernels.L;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
@@ -65,10 +64,14 @@ final class Q4_0Matrix extends RowMatrix {
             long block = base + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             int out = dstOffset + b * BLOCK;
-            for (int j = 0; j < HALF; j++) {
-                int q = data.get(JAVA_BYTE, block + 2 + j) & 0xFF;
-                dst[out + j] = d * ((q & 0x0F) - 8);
-                dst[out + j + HALF] = d * ((q >>> 4) - 8);
+            for (int i = 0; i < HALF; i += BL) {
+                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 2 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector lo = qs.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+                for (int p = 0; p < B_PARTS; p++) {
+                    ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(dst, out + i + p * L);
+                    ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(dst, out + HALF + i + p * L);
+                }
             }
         }
     }

@@ -5,7 +5,6 @@ import static dev.kvasir.tensor.Kernels.BL;
 import static dev.kvasir.tensor.Kernels.B_PARTS;
 import static dev.kvasir.tensor.Kernels.F;
 import static dev.kvasir.tensor.Kernels.L;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
@@ -57,8 +56,12 @@ final class Q8_0Matrix extends RowMatrix {
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = base + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
-            for (int j = 0; j < BLOCK; j++) {
-                dst[dstOffset + b * BLOCK + j] = d * data.get(JAVA_BYTE, block + 2 + j);
+            int out = dstOffset + b * BLOCK;
+            for (int i = 0; i < BLOCK; i += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, data, block + 2 + i, ByteOrder.LITTLE_ENDIAN);
+                for (int p = 0; p < B_PARTS; p++) {
+                    ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(dst, out + i + p * L);
+                }
             }
         }
     }

@@ -64,18 +64,20 @@ abstract sealed class RowMatrix implements WeightMatrix
         if ((long) rows * cols * batch < PARALLEL_MIN_WORK) {
             matmulRows(x, batch, out, 0, rows);
         } else {
-            Parallel.forRange(0, rows, grain(), (lo, hi) -> matmulRows(x, batch, out, lo, hi));
+            int grain = Math.max(Gemm.TILE_ROWS, grain() / batch);
+            Parallel.forRange(0, rows, grain, (lo, hi) -> matmulRows(x, batch, out, lo, hi));
         }
     }
 
-    /** Decodes each weight row once and applies it to every activation vector. */
+    /** Decodes each tile of weight rows once and applies it to every activation vector. */
     void matmulRows(float[] x, int batch, float[] out, int from, int to) {
-        float[] w = Scratch.row(cols);
-        for (int r = from; r < to; r++) {
-            dequantizeRow(r, w, 0);
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = VectorOps.dot(w, 0, x, b * cols, cols);
+        float[] w = Scratch.row(Gemm.TILE_ROWS * cols);
+        for (int r0 = from; r0 < to; r0 += Gemm.TILE_ROWS) {
+            int n = Math.min(Gemm.TILE_ROWS, to - r0);
+            for (int r = 0; r < n; r++) {
+                dequantizeRow(r0 + r, w, r * cols);
             }
+            Gemm.tile(w, n, cols, x, batch, out, rows, r0);
         }
     }
 
