@@ -61,11 +61,15 @@ final class GgufCursor {
         return segment.get(I64, take(8, what));
     }
 
-    /** A count or length stored as uint64; refuses values the rest of the file cannot hold, before anything is allocated. */
+    /** A count stored as uint64; refuses values the rest of the file cannot hold, before anything is allocated. */
     int count(String what, int minBytesEach) {
-        long n = i64(what);
+        return checkedCount("", what, minBytesEach);
+    }
+
+    private int checkedCount(String prefix, String what, int minBytesEach) {
+        long n = i64(prefix + what);
         if (n < 0 || n > Integer.MAX_VALUE - 8 || n * (long) minBytesEach > remaining()) {
-            throw error("truncated or corrupt file: " + what + " is " + Long.toUnsignedString(n) + " at offset "
+            throw error("truncated or corrupt file: " + prefix + what + " is " + Long.toUnsignedString(n) + " at offset "
                     + (position - 8) + ", more than the remaining " + remaining() + " bytes can hold");
         }
         return (int) n;
@@ -76,7 +80,7 @@ final class GgufCursor {
      * validate it either, and a model with one odd vocabulary entry should still load.
      */
     String string(String what) {
-        int length = count("length of " + what, 1);
+        int length = checkedCount("length of ", what, 1);
         byte[] bytes = segment.asSlice(take(length, what), length).toArray(ValueLayout.JAVA_BYTE);
         return new String(bytes, StandardCharsets.UTF_8);
     }

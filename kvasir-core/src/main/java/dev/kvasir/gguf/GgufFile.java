@@ -23,6 +23,7 @@ public final class GgufFile implements AutoCloseable {
     private final MemorySegment mapping;
     private final GgufHeader header;
     private final Map<String, GgufTensorInfo> byName = new LinkedHashMap<>();
+    private volatile String fingerprint;
 
     private GgufFile(Path path, Arena arena, MemorySegment mapping, GgufHeader header) {
         this.path = path;
@@ -93,6 +94,20 @@ public final class GgufFile implements AutoCloseable {
             throw new IllegalArgumentException("tensor " + tensor.name() + " is not from " + path);
         }
         return mapping.asSlice(header.dataStart() + tensor.offset(), tensor.byteSize()).asReadOnly();
+    }
+
+    /**
+     * A 128-bit hex identity of the model (same weights and metadata → same value; different fine-tunes of one
+     * architecture → different values), computed in well under a second from the header and samples of every tensor;
+     * see {@link GgufFingerprint} for exactly what is hashed and why that is enough. Computed once, then cached.
+     */
+    public String fingerprint() {
+        String f = fingerprint;
+        if (f == null) {
+            f = GgufFingerprint.of(this);
+            fingerprint = f;
+        }
+        return f;
     }
 
     /** The whole mapped file, read-only. */

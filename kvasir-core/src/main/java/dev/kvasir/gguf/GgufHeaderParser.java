@@ -110,7 +110,7 @@ final class GgufHeaderParser {
             if (type == null) {
                 throw in.error("corrupt header: metadata '" + key + "' has unknown value type id " + Integer.toUnsignedString(typeId));
             }
-            Object value = readValue(type, key, 0);
+            Object value = readValue(type, key, "value of '" + key + "'", 0);
             if (values.putIfAbsent(key, new GgufMetadata.Value(type, value)) != null) {
                 throw in.error("corrupt header: duplicate metadata key '" + key + "'");
             }
@@ -118,8 +118,8 @@ final class GgufHeaderParser {
         return new GgufMetadata(name, values);
     }
 
-    private Object readValue(GgufValueType type, String key, int depth) {
-        String what = "value of '" + key + "'";
+    /** {@code what} names the value in error messages; built once per key or array, not per element. */
+    private Object readValue(GgufValueType type, String key, String what, int depth) {
         return switch (type) {
             case UINT8 -> Byte.toUnsignedInt(in.i8(what));
             case INT8 -> (int) in.i8(what);
@@ -132,7 +132,7 @@ final class GgufHeaderParser {
             case FLOAT64 -> Double.longBitsToDouble(in.i64(what));
             case BOOL -> readBool(what);
             case STRING -> in.string(what);
-            case ARRAY -> readArray(key, depth + 1);
+            case ARRAY -> readArray(key, what, depth + 1);
         };
     }
 
@@ -144,21 +144,51 @@ final class GgufHeaderParser {
         return b == 1;
     }
 
-    private GgufArray readArray(String key, int depth) {
+    private GgufArray readArray(String key, String what, int depth) {
         if (depth > MAX_ARRAY_NESTING) {
             throw in.error("corrupt header: metadata '" + key + "' nests arrays more than " + MAX_ARRAY_NESTING + " deep");
         }
-        int typeId = in.i32("element type of '" + key + "'");
+        int typeId = in.i32("element type of " + what);
         GgufValueType type = GgufValueType.byId(typeId);
         if (type == null) {
             throw in.error("corrupt header: array '" + key + "' has unknown element type id " + Integer.toUnsignedString(typeId));
         }
         int n = in.count("length of array '" + key + "'", type.minEncodedSize());
-        Object values = java.lang.reflect.Array.newInstance(GgufArray.javaArrayClass(type).componentType(), n);
-        for (int i = 0; i < n; i++) {
-            java.lang.reflect.Array.set(values, i, readValue(type, key, depth));
+        return new GgufArray(type, readElements(type, n, key, "element of '" + key + "'", depth));
+    }
+
+    /** Typed loops for the big arrays (vocabularies of 150k strings, scores, token types) instead of reflection. */
+    private Object readElements(GgufValueType type, int n, String key, String what, int depth) {
+        switch (GgufArray.javaArrayClass(type).componentType().getName()) {
+            case "int" -> {
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = (Integer) readValue(type, key, what, depth);
+                }
+                return a;
+            }
+            case "float" -> {
+                float[] a = new float[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = Float.intBitsToFloat(in.i32(what));
+                }
+                return a;
+            }
+            case "java.lang.String" -> {
+                String[] a = new String[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = in.string(what);
+                }
+                return a;
+            }
+            default -> {
+                Object a = java.lang.reflect.Array.newInstance(GgufArray.javaArrayClass(type).componentType(), n);
+                for (int i = 0; i < n; i++) {
+                    java.lang.reflect.Array.set(a, i, readValue(type, key, what, depth));
+                }
+                return a;
+            }
         }
-        return new GgufArray(type, values);
     }
 
     private long alignment(GgufMetadata metadata) {

@@ -74,7 +74,7 @@ class GgufValidationTest {
     @Test
     void truncatedHeaderSaysWhereAndWhat() throws IOException {
         Path cut = truncatedStories("cut-header.gguf", 5000); // inside the tokens array
-        assertRefused(cut).hasMessageContaining("truncated file: length of value of 'tokenizer.ggml.tokens' at offset 4996 needs 8 bytes but only 4 remain");
+        assertRefused(cut).hasMessageContaining("truncated file: length of element of 'tokenizer.ggml.tokens' at offset 4996 needs 8 bytes but only 4 remain");
         assertRefused(truncatedStories("cut-counts.gguf", 12)).hasMessageContaining("truncated file: tensor count at offset 8");
         assertRefused(truncatedStories("cut-infos.gguf", 14000)).hasMessageContaining(
                 "truncated or corrupt file: length of name of tensor #45 is 21 at offset 13979, more than the remaining 13 bytes can hold");
