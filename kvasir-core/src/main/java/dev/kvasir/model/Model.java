@@ -1,0 +1,87 @@
+package dev.kvasir.model;
+
+import dev.kvasir.cache.FullKvCache;
+import dev.kvasir.cache.KvCache;
+import dev.kvasir.gguf.GgufFile;
+import java.nio.file.Path;
+
+/**
+ * A loaded llama-family model: its configuration, its weights (mapped from the GGUF file) and the
+ * forward pass. Close it to unmap the file. Not thread-safe: a model runs one forward pass at a time
+ * because it reuses its activation buffers.
+ */
+public final class Model implements AutoCloseable {
+    /** Tokens per prefill matrix product: large enough to amortize weight reads, small enough for cache-friendly buffers. */
+    public static final int DEFAULT_PREFILL_CHUNK = 512;
+
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private Transformer transformer;
+
+    private Model(GgufFile file, ModelConfig config, ModelWeights weights) {
+        this.file = file;
+        this.config = config;
+        this.weights = weights;
+        this.transformer = new Transformer(config, weights, DEFAULT_PREFILL_CHUNK);
+    }
+
+    /** Opens and validates a GGUF model; a one-line KvasirException says what is wrong with a bad file. */
+    public static Model load(Path path) {
+        GgufFile file = GgufFile.open(path);
+        try {
+            ModelConfig config = ModelConfig.fromGguf(file);
+            ModelWeights weights = ModelWeights.load(new TensorSource(file), config);
+            return new Model(file, config, weights);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    /** The GGUF file the model was loaded from (its metadata holds the tokenizer and chat template). */
+    public GgufFile gguf() {
+        return file;
+    }
+
+    /** Sets how many prompt tokens go through the model per matrix product. */
+    public void setPrefillChunk(int tokens) {
+        if (tokens != transformer.chunkSize()) {
+            transformer = new Transformer(config, weights, tokens);
+        }
+    }
+
+    public int prefillChunk() {
+        return transformer.chunkSize();
+    }
+
+    /**
+     * Feeds {@code tokens[from .. from+n)} at positions {@code cache.size() ..}, appends their keys
+     * and values to {@code cache} and returns the logits of the last one. The returned array is
+     * reused by the next call: copy it to keep it.
+     *
+     * @throws dev.kvasir.KvasirException when the tokens do not fit in the context or a token id is
+     *                                    outside the vocabulary
+     */
+    public float[] forward(int[] tokens, int from, int n, KvCache cache) {
+        return transformer.forward(tokens, from, n, cache);
+    }
+
+    /** A fresh, empty cache for this model: every position kept, in F16 like llama.cpp's default. */
+    public KvCache newCache() {
+        return new FullKvCache(config.kvLayout());
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

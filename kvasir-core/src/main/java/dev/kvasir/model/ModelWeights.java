@@ -1,0 +1,33 @@
+package dev.kvasir.model;
+
+import dev.kvasir.tensor.WeightMatrix;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * All weights of a model, backed by the GGUF file's mapping (nothing is copied except the small
+ * norm vectors and biases).
+ *
+ * @param output the LM head; models without {@code output.weight} tie it to {@code token_embd}
+ */
+public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output) {
+
+    static final String TOKEN_EMBD = "token_embd.weight";
+    static final String OUTPUT_NORM = "output_norm.weight";
+    static final String OUTPUT = "output.weight";
+
+    public ModelWeights {
+        layers = List.copyOf(layers);
+    }
+
+    static ModelWeights load(TensorSource tensors, ModelConfig c) {
+        WeightMatrix tokenEmbd = tensors.matrix(TOKEN_EMBD, c.vocabSize(), c.embeddingLength());
+        List<LayerWeights> layers = IntStream.range(0, c.blockCount())
+                .mapToObj(layer -> LayerWeights.load(tensors, c, layer))
+                .toList();
+        WeightMatrix output = tensors.has(OUTPUT)
+                ? tensors.matrix(OUTPUT, c.vocabSize(), c.embeddingLength())
+                : tokenEmbd;
+        return new ModelWeights(tokenEmbd, layers, tensors.vector(OUTPUT_NORM, c.embeddingLength()), output);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.kvasir.model;
+
+/**
+ * Rotary position embedding as ggml computes it: the pair {@code i} of a head at position
+ * {@code p} turns by {@code p · base^(-2i/nRot)}. Angles are built by repeated multiplication in
+ * float like ggml's rope cache, so positions rotate bit-for-bit the way llama.cpp rotates them.
+ *
+ * <p>{@link #prepare} computes cos/sin for a batch of positions once; {@link #rotate} then applies
+ * them to Q and K of every layer. Not thread-safe: one instance per forward pass.
+ */
+final class Rope {
+    private final RopeMode mode;
+    private final int nRot;
+    private final float thetaScale;
+    private float[] cos = new float[0];
+    private float[] sin = new float[0];
+
+    Rope(RopeMode mode, int nRot, float freqBase) {
+        this.mode = mode;
+        this.nRot = nRot;
+        this.thetaScale = (float) Math.pow(freqBase, -2.0 / nRot);
+    }
+
+    /** Computes the rotation of positions {@code pos0 .. pos0+n-1}. */
+    void prepare(int pos0, int n) {
+        int half = nRot / 2;
+        if (cos.length < n * half) {
+            cos = new float[n * half];
+            sin = new float[n * half];
+        }
+        for (int t = 0; t < n; t++) {
+            float theta = pos0 + t;
+            for (int i = 0; i < half; i++) {
+                cos[t * half + i] = (float) Math.cos(theta);
+                sin[t * half + i] = (float) Math.sin(theta);
+                theta *= thetaScale;
+            }
+        }
+    }
+
+    /** Rotates {@code n} tokens × {@code heads} heads of size {@code headDim} in {@code x} (token-major) in place. */
+    void rotate(float[] x, int n, int heads, int headDim) {
+        int half = nRot / 2;
+        // NORMAL pairs neighbours; NEOX pairs values half the rotated span apart
+        int pairStride = mode == RopeMode.NORMAL ? 2 : 1;
+        int partnerOffset = mode == RopeMode.NORMAL ? 1 : half;
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < heads; h++) {
+                int base = (t * heads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    int a = base + i * pairStride;
+                    int b = a + partnerOffset;
+                    float c = cos[t * half + i];
+                    float s = sin[t * half + i];
+                    float x0 = x[a];
+                    float x1 = x[b];
+                    x[a] = x0 * c - x1 * s;
+                    x[b] = x0 * s + x1 * c;
+                }
+            }
+        }
+    }
+}
