@@ -1,15 +1,14 @@
 package dev.kvasir.gguf;
 
+import dev.kvasir.io.AtomicFile;
+import dev.kvasir.io.ByteSource;
+import dev.kvasir.io.ExactLengthChannel;
 import dev.kvasir.tensor.GgmlType;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,17 +18,11 @@ import java.util.Set;
 /**
  * Builds a GGUF v3 file: typed metadata (in put order) and tensors (in add order, each aligned to
  * {@code general.alignment}, default 32, and padded with zeros after, as llama.cpp writes them). Tensor bytes come
- * from a {@link MemorySegment} or a {@link DataSource} that streams them, so huge synthetic models never need to be
+ * from a {@link MemorySegment} or a {@link ByteSource} that streams them, so huge synthetic models never need to be
  * in memory. {@link #write} writes a temporary file in the target's directory and renames it into place atomically.
  */
 public final class GgufWriter {
-    /** Streams exactly the tensor's {@link GgufTensorInfo#byteSize()} bytes into {@code out}. */
-    @FunctionalInterface
-    public interface DataSource {
-        void writeTo(WritableByteChannel out) throws IOException;
-    }
-
-    private record PendingTensor(GgufTensorInfo info, DataSource source) {}
+    private record PendingTensor(GgufTensorInfo info, ByteSource source) {}
 
     private final LinkedHashMap<String, GgufMetadata.Value> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
@@ -122,15 +115,15 @@ public final class GgufWriter {
             throw new IllegalArgumentException("tensor '" + name + "' needs " + info.byteSize() + " bytes of data, got "
                     + data.byteSize());
         }
-        return add(info, out -> writeSegment(data, out));
+        return add(info, ByteSource.of(data));
     }
 
-    /** Adds a tensor whose bytes are streamed by {@code source} when the file is written. */
-    public GgufWriter addTensor(String name, GgmlType type, long[] shape, DataSource source) {
+    /** Adds a tensor whose bytes (exactly its byte size) are streamed by {@code source} when the file is written. */
+    public GgufWriter addTensor(String name, GgmlType type, long[] shape, ByteSource source) {
         return add(tensorInfo(name, type, shape), source);
     }
 
-    private GgufWriter add(GgufTensorInfo info, DataSource source) {
+    private GgufWriter add(GgufTensorInfo info, ByteSource source) {
         if (!tensorNames.add(info.name())) {
             throw new IllegalArgumentException("duplicate tensor name '" + info.name() + "'");
         }
@@ -162,29 +155,10 @@ public final class GgufWriter {
 
     /** Writes the file atomically: readers of {@code path} see the old file or the complete new one, never a part. */
     public void write(Path path) {
-        Path target = path.toAbsolutePath();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeTo(out);
-                out.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(path, this::writeTo);
         } catch (IOException e) {
             throw new GgufException(path + ": cannot write GGUF file (" + e + ")", e);
-        } finally {
-            deleteQuietly(tmp);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the temp file has a unique hidden name; leaving it behind is harmless
-            }
         }
     }
 
@@ -192,13 +166,11 @@ public final class GgufWriter {
         long alignment = alignment();
         List<GgufTensorInfo> placed = place(alignment);
         byte[] header = header(placed, alignment);
-        writeFully(out, ByteBuffer.wrap(header));
+        ByteSource.writeFully(out, ByteBuffer.wrap(header));
         long position = header.length;
         for (int i = 0; i < placed.size(); i++) {
             GgufTensorInfo info = placed.get(i);
-            BoundedChannel bounded = new BoundedChannel(out, info);
-            tensors.get(i).source().writeTo(bounded);
-            bounded.checkComplete();
+            ExactLengthChannel.write(out, info.byteSize(), "tensor '" + info.name() + "'", tensors.get(i).source());
             position += info.byteSize();
             position += pad(out, position, alignment);
         }
@@ -233,60 +205,7 @@ public final class GgufWriter {
 
     private static long pad(WritableByteChannel out, long position, long alignment) throws IOException {
         long padding = GgufHeaderParser.alignUp(position, alignment) - position;
-        writeFully(out, ByteBuffer.allocate((int) padding));
+        ByteSource.writeFully(out, ByteBuffer.allocate((int) padding));
         return padding;
-    }
-
-    private static void writeSegment(MemorySegment data, WritableByteChannel out) throws IOException {
-        final long chunk = 1 << 26; // ByteBuffers are int-indexed; write big tensors in 64 MiB views
-        for (long at = 0; at < data.byteSize(); at += chunk) {
-            writeFully(out, data.asSlice(at, Math.min(chunk, data.byteSize() - at)).asByteBuffer());
-        }
-    }
-
-    static void writeFully(WritableByteChannel out, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            out.write(buffer);
-        }
-    }
-
-    /** Passes a tensor's bytes through, refusing more or fewer than its byte size so the layout stays right. */
-    private static final class BoundedChannel implements WritableByteChannel {
-        private final WritableByteChannel out;
-        private final GgufTensorInfo info;
-        private long written;
-
-        BoundedChannel(WritableByteChannel out, GgufTensorInfo info) {
-            this.out = out;
-            this.info = info;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            if (src.remaining() > info.byteSize() - written) {
-                throw new IOException("data source of tensor '" + info.name() + "' wrote more than its "
-                        + info.byteSize() + " bytes");
-            }
-            int n = out.write(src);
-            written += n;
-            return n;
-        }
-
-        void checkComplete() throws IOException {
-            if (written != info.byteSize()) {
-                throw new IOException("data source of tensor '" + info.name() + "' wrote " + written + " of its "
-                        + info.byteSize() + " bytes");
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return out.isOpen();
-        }
-
-        @Override
-        public void close() {
-            // the file channel belongs to the writer
-        }
     }
 }
