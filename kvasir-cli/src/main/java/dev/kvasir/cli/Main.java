@@ -1,10 +1,29 @@
 package dev.kvasir.cli;
 
+import picocli.CommandLine;
+
 /** Entry point of the {@code kvasir} command. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("kvasir: not yet implemented");
+        int code = run(args, CliIo.system());
+        System.exit(code);
+    }
+
+    /** Runs one command line; returns the exit code (0 ok, 1 error, 2 usage error). */
+    public static int run(String[] args, CliIo io) {
+        CommandLine cli = new CommandLine(new KvasirCommand())
+                .addSubcommand("tokenize", new TokenizeCommand(io));
+        cli.setOut(io.out());
+        cli.setErr(io.err());
+        cli.setParameterExceptionHandler(ErrorReporter::usageError);
+        cli.setExecutionExceptionHandler(ErrorReporter::executionError);
+        try {
+            return cli.execute(args);
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
     }
 }
