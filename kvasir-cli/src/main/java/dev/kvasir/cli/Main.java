@@ -14,6 +14,7 @@ public final class Main {
     /** Runs one command line; returns the exit code (0 ok, 1 error, 2 usage error). */
     public static int run(String[] args, CliIo io) {
         CommandLine cli = new CommandLine(new KvasirCommand())
+                .addSubcommand("generate", new GenerateCommand(io))
                 .addSubcommand("tokenize", new TokenizeCommand(io));
         cli.setOut(io.out());
         cli.setErr(io.err());

@@ -1,8 +1,9 @@
 package dev.kvasir.cli;
 
 import dev.kvasir.KvasirException;
+import dev.kvasir.tensor.Parallel;
 
-/** Applies {@code --threads}. */
+/** Applies {@code --threads} to the engine's compute pool. */
 final class Threads {
     private Threads() {}
 
@@ -13,6 +14,6 @@ final class Threads {
         if (threads < 1) {
             throw new KvasirException("--threads must be at least 1, got " + threads);
         }
-        // TODO(gen): dev.kvasir.tensor.Parallel.setThreads(threads) once the tensor package lands on main
+        Parallel.setThreads(threads);
     }
 }

@@ -1,0 +1,147 @@
+package dev.kvasir.cli;
+
+import dev.kvasir.KvasirException;
+import dev.kvasir.generate.Cancellation;
+import dev.kvasir.generate.GenerationRequest;
+import dev.kvasir.generate.GenerationResult;
+import dev.kvasir.generate.Generator;
+import dev.kvasir.generate.Timings;
+import dev.kvasir.sample.Sampler;
+import dev.kvasir.sample.SamplerSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kvasir generate}: streams a continuation of the prompt to stdout, speed to stderr. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Continue a prompt: the text streams to stdout, prompt and generation speed go to stderr.")
+final class GenerateCommand implements Callable<Integer>, CommonOptions.Holder {
+    private final CliIo io;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    PromptOptions prompt;
+
+    // not llama.cpp's -1: small story models rarely emit EOS (they emit BOS between stories) and would
+    // otherwise ramble until the context is full
+    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", defaultValue = "256",
+            description = "Tokens to generate; -1: until the model ends or the context is full (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temp", paramLabel = "T", defaultValue = "0.8", description = "Temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
+    float temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "40", description = "Top-k; 0 = off (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.95", description = "Top-p; 1 = off (default: ${DEFAULT-VALUE}).")
+    float topP;
+
+    @Option(names = "--min-p", paramLabel = "P", defaultValue = "0.05", description = "Min-p; 0 = off (default: ${DEFAULT-VALUE}).")
+    float minP;
+
+    @Option(names = "--repeat-penalty", paramLabel = "R", defaultValue = "1.0", description = "Repetition penalty; 1 = off (default: ${DEFAULT-VALUE}).")
+    float repeatPenalty;
+
+    @Option(names = "--repeat-last-n", paramLabel = "N", defaultValue = "64", description = "Tokens the penalties look back; 0 = off, -1 = all (default: ${DEFAULT-VALUE}).")
+    int repeatLastN;
+
+    @Option(names = "--frequency-penalty", paramLabel = "F", defaultValue = "0.0", description = "Frequency penalty; 0 = off (default: ${DEFAULT-VALUE}).")
+    float frequencyPenalty;
+
+    @Option(names = "--presence-penalty", paramLabel = "P", defaultValue = "0.0", description = "Presence penalty; 0 = off (default: ${DEFAULT-VALUE}).")
+    float presencePenalty;
+
+    @Option(names = {"-s", "--seed"}, paramLabel = "S", defaultValue = "-1", description = "RNG seed; -1 = random (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stop", paramLabel = "STR", description = "Stop when the text contains STR (not printed); repeatable.")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print one JSON object (token ids, text, timings) instead of streaming text.")
+    boolean json;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--no-display-prompt", description = "Print only the generated text, not the prompt before it.")
+    boolean noDisplayPrompt;
+
+    GenerateCommand(CliIo io) {
+        this.io = io;
+    }
+
+    @Override
+    public CommonOptions common() {
+        return common;
+    }
+
+    @Override
+    public Integer call() {
+        String text = prompt.read(io);
+        SamplerSettings settings = samplerSettings();
+        Threads.configure(threads);
+        try (Generator generator = Generator.load(ModelLocator.locate(common.model, io))) {
+            int[] ids = generator.tokenize(text);
+            if (ids.length == 0) {
+                throw new KvasirException("the prompt is empty and the model adds no BOS token; give a non-empty prompt");
+            }
+            int limit = maxTokens < 0 ? generator.model().config().contextLength() : maxTokens;
+            Sampler sampler = new Sampler(settings);
+            var request = new GenerationRequest(ids, limit, sampler, stops, Cancellation.none());
+            if (!json && !noDisplayPrompt) {
+                io.out().print(text);
+                io.out().flush();
+            }
+            GenerationResult result = generator.generate(request, generator.newCache(), (id, piece) -> {
+                if (!json) {
+                    io.out().print(piece);
+                    io.out().flush();
+                }
+            });
+            report(result, sampler.seed());
+        }
+        return 0;
+    }
+
+    private SamplerSettings samplerSettings() {
+        try {
+            return new SamplerSettings(temperature, topK, topP, minP, repeatPenalty, repeatLastN, frequencyPenalty,
+                    presencePenalty, seed == -1 ? SamplerSettings.RANDOM_SEED : seed);
+        } catch (IllegalArgumentException e) {
+            throw new KvasirException(e.getMessage());
+        }
+    }
+
+    private void report(GenerationResult result, long usedSeed) {
+        Timings t = result.timings();
+        if (json) {
+            io.out().println(Json.write(new GenerateJson(result.inputTokens(), result.generatedTokens(), result.text(),
+                    result.stopReason().name().toLowerCase(Locale.ROOT), usedSeed, TimingsJson.of(t))));
+            return;
+        }
+        io.out().println();
+        io.err().printf(Locale.ROOT, "prompt:     %5d tokens in %9.1f ms (%.1f tokens/s)%n", t.promptTokens(),
+                t.promptMillis(), t.promptTokensPerSecond());
+        io.err().printf(Locale.ROOT, "generation: %5d tokens in %9.1f ms (%.1f tokens/s), stopped: %s%n",
+                t.generatedTokens(), t.generationMillis(), t.generationTokensPerSecond(),
+                result.stopReason().name().toLowerCase(Locale.ROOT));
+    }
+
+    record GenerateJson(int[] promptTokenIds, int[] generatedTokenIds, String text, String stopReason, long seed,
+                        TimingsJson timings) {}
+
+    record TimingsJson(int promptTokens, double promptMs, double promptTokensPerSecond, int generatedTokens,
+                       double generationMs, double generationTokensPerSecond) {
+        static TimingsJson of(Timings t) {
+            return new TimingsJson(t.promptTokens(), t.promptMillis(), t.promptTokensPerSecond(), t.generatedTokens(),
+                    t.generationMillis(), t.generationTokensPerSecond());
+        }
+    }
+}
