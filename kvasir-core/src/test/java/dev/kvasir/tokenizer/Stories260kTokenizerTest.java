@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kvasir.SharedData;
 import dev.kvasir.gguf.GgufFile;
+import dev.kvasir.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,19 +28,26 @@ class Stories260kTokenizerTest {
     private record Case(String text, int[] ids, String roundtrip) {
     }
 
-    /** The reference JSON is flat (text, ids, roundtrip per case); kvasir-core has no JSON library. */
+    private static Object json(String relative) throws IOException {
+        return Json.parse(Files.readString(SharedData.file(relative), StandardCharsets.UTF_8));
+    }
+
+    private static int[] ints(Object list) {
+        return ((List<?>) list).stream().mapToInt(o -> ((Long) o).intValue()).toArray();
+    }
+
     private static List<Case> edgeCases() throws IOException {
-        String json = Files.readString(SharedData.file("reference/tokenizer_edge.stories260K.llama.cpp.json"));
-        String string = "(\"(?:[^\"\\\\]|\\\\.)*\")";
-        Pattern entry = Pattern.compile("\\{\\s*\"text\":\\s*" + string + ",\\s*\"ids\":\\s*\\[([0-9,\\s]*)\\],"
-                + "\\s*\"roundtrip\":\\s*" + string + "\\s*\\}");
         List<Case> cases = new ArrayList<>();
-        Matcher m = entry.matcher(json);
-        while (m.find()) {
-            cases.add(new Case(JsonText.unquote(m.group(1)), JsonText.ints(m.group(2)), JsonText.unquote(m.group(3))));
+        for (Object o : (List<?>) json("reference/tokenizer_edge.stories260K.llama.cpp.json")) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            cases.add(new Case((String) c.get("text"), ints(c.get("ids")), (String) c.get("roundtrip")));
         }
         assertThat(cases).hasSize(20);
         return cases;
+    }
+
+    private static Map<?, ?> server(String name) throws IOException {
+        return (Map<?, ?>) json("reference/" + name + ".llama-server.json");
     }
 
     @Test
@@ -62,10 +69,9 @@ class Stories260kTokenizerTest {
     @Test
     void serverPromptsEncodeLikeLlamaServer() throws IOException {
         for (String name : List.of("p1_once", "p3_lily_tom")) {
-            String json = Files.readString(SharedData.file("reference/" + name + ".llama-server.json"),
-                    StandardCharsets.UTF_8);
-            String prompt = JsonText.unquote(JsonText.field(json, "prompt"));
-            int[] ids = JsonText.ints(JsonText.arrayField(json, "prompt_token_ids"));
+            Map<?, ?> reference = server(name);
+            String prompt = (String) reference.get("prompt");
+            int[] ids = ints(reference.get("prompt_token_ids"));
             assertThat(tokenizer.encode(prompt, true, true)).as(name).containsExactly(ids);
             assertThat(tokenizer.decode(tokenizer.encode(prompt, false, true))).isEqualTo(prompt);
         }
@@ -74,10 +80,9 @@ class Stories260kTokenizerTest {
     @Test
     void generatedTextStreamsLikeLlamaServer() throws IOException {
         for (String name : List.of("p1_once", "p3_lily_tom")) {
-            String json = Files.readString(SharedData.file("reference/" + name + ".llama-server.json"),
-                    StandardCharsets.UTF_8);
-            int[] generated = JsonText.ints(JsonText.arrayField(json, "generated_token_ids"));
-            String text = JsonText.unquote(JsonText.field(json, "text"));
+            Map<?, ?> reference = server(name);
+            int[] generated = ints(reference.get("generated_token_ids"));
+            String text = (String) reference.get("text");
             TokenDecoder decoder = tokenizer.newDecoder();
             StringBuilder streamed = new StringBuilder();
             for (int id : generated) {
