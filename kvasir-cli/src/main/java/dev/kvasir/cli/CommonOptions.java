@@ -10,9 +10,4 @@ final class CommonOptions {
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
-
-    /** A command carrying these options, so error handling can find --verbose. */
-    interface Holder {
-        CommonOptions common();
-    }
 }

@@ -32,6 +32,6 @@ final class ErrorReporter {
     }
 
     private static boolean verbose(CommandLine cmd) {
-        return cmd.getCommand() instanceof CommonOptions.Holder h && h.common().verbose;
+        return cmd.getCommand() instanceof ModelCommand c && c.verbose();
     }
 }

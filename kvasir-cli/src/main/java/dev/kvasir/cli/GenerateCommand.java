@@ -11,23 +11,13 @@ import dev.kvasir.sample.SamplerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kvasir generate}: streams a continuation of the prompt to stdout, speed to stderr. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Continue a prompt: the text streams to stdout, prompt and generation speed go to stderr.")
-final class GenerateCommand implements Callable<Integer>, CommonOptions.Holder {
-    private final CliIo io;
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    PromptOptions prompt;
-
+final class GenerateCommand extends ModelCommand {
     // not llama.cpp's -1: small story models rarely emit EOS (they emit BOS between stories) and would
     // otherwise ramble until the context is full
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", defaultValue = "256",
@@ -74,12 +64,7 @@ final class GenerateCommand implements Callable<Integer>, CommonOptions.Holder {
     boolean noDisplayPrompt;
 
     GenerateCommand(CliIo io) {
-        this.io = io;
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
+        super(io);
     }
 
     @Override

@@ -5,24 +5,14 @@ import dev.kvasir.tokenizer.Tokenizer;
 import dev.kvasir.tokenizer.Vocabulary;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kvasir tokenize}: the token ids llama.cpp would feed the model for a text. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print the token ids of a text (works on vocabulary-only GGUF files too).")
-final class TokenizeCommand implements Callable<Integer>, CommonOptions.Holder {
-    private final CliIo io;
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    PromptOptions prompt;
-
+final class TokenizeCommand extends ModelCommand {
     @Option(names = "--no-bos", description = "Do not add the BOS (or EOS) token the model asks for.")
     boolean noBos;
 
@@ -36,12 +26,7 @@ final class TokenizeCommand implements Callable<Integer>, CommonOptions.Holder {
     boolean pieces;
 
     TokenizeCommand(CliIo io) {
-        this.io = io;
-    }
-
-    @Override
-    public CommonOptions common() {
-        return common;
+        super(io);
     }
 
     @Override
