@@ -86,6 +86,9 @@ public interface Tokenizer {
         if (vocabulary.isSpm()) {
             return new SpmTokenizer(vocabulary);
         }
+        if (vocabulary.isBpe()) {
+            return new BpeTokenizer(vocabulary);
+        }
         throw new TokenizerException("tokenizer model '" + vocabulary.model() + "' is not supported yet");
     }
 }
