@@ -292,7 +292,7 @@ final class ExpressionParser {
                 ts.next();
                 node = new Expr.GetItem(t.pos(), node, subscript());
             } else if (t.isOp("(")) {
-                node = new Expr.Call(t.pos(), node, callArgs());
+                node = new Expr.Call(node.pos(), node, callArgs());
             } else {
                 return node;
             }
@@ -386,7 +386,7 @@ final class ExpressionParser {
                 ts.next();
                 node = test(node, t.pos());
             } else if (t.isOp("(")) {
-                node = new Expr.Call(t.pos(), node, callArgs());
+                node = new Expr.Call(node.pos(), node, callArgs());
             } else {
                 return node;
             }

@@ -179,19 +179,22 @@ final class Lexer {
 
     private Token tagToken() {
         int start = pos;
+        char c = s.charAt(pos);
         Matcher m;
-        if ((m = match(FLOAT)) != null) {
-            return new Token(Kind.FLOAT, m.group().replace("_", ""), start);
-        }
-        if ((m = match(INTEGER)) != null) {
-            return new Token(Kind.INTEGER, m.group().replace("_", ""), start);
-        }
-        if ((m = match(NAME)) != null) {
+        if (Character.isDigit(c)) {
+            if ((m = match(FLOAT)) != null) {
+                return new Token(Kind.FLOAT, m.group().replace("_", ""), start);
+            }
+            if ((m = match(INTEGER)) != null) {
+                return new Token(Kind.INTEGER, m.group().replace("_", ""), start);
+            }
+        } else if (c == '\'' || c == '"') {
+            if ((m = match(STRING)) != null) {
+                String body = m.group(1) != null ? m.group(1) : m.group(2);
+                return new Token(Kind.STRING, unescape(body, start), start);
+            }
+        } else if ((m = match(NAME)) != null) {
             return new Token(Kind.NAME, m.group(), start);
-        }
-        if ((m = match(STRING)) != null) {
-            String body = m.group(1) != null ? m.group(1) : m.group(2);
-            return new Token(Kind.STRING, unescape(body, start), start);
         }
         for (String op : OPERATORS) {
             if (s.startsWith(op, pos)) {

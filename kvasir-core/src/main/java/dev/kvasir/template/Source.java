@@ -29,7 +29,8 @@ record Source(String text) {
         return error(pos, "syntax error: " + message);
     }
 
+    /** One-line message (newlines in template text or raise_exception messages are shown escaped). */
     TemplateException error(int pos, String message) {
-        return new TemplateException("chat template " + position(pos) + ": " + message);
+        return new TemplateException("chat template " + position(pos) + ": " + message.replace("\n", "\\n"));
     }
 }

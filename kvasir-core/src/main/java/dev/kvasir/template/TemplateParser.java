@@ -5,6 +5,7 @@ import dev.kvasir.template.Token.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Jinja2's statement parser (subparse / parse_statement) for the tags chat templates use. */
 final class TemplateParser {
@@ -43,7 +44,8 @@ final class TemplateParser {
                 }
                 case EOF -> {
                     if (!endNames.isEmpty()) {
-                        throw ts.fail("unexpected end of template, expected one of " + endNames);
+                        throw ts.fail("unexpected end of template, expected '" + String.join("' or '", new TreeSet<>(endNames))
+                                + "'");
                     }
                     return body;
                 }
