@@ -1,12 +1,8 @@
 package dev.kvasir.gguf;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
+import dev.kvasir.io.MappedFile;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,17 +14,15 @@ import java.util.Optional;
  * Closing unmaps the file; segments from {@link #tensorData} must not be used afterwards.
  */
 public final class GgufFile implements AutoCloseable {
-    private final Path path;
-    private final Arena arena;
+    private final MappedFile file;
     private final MemorySegment mapping;
     private final GgufHeader header;
     private final Map<String, GgufTensorInfo> byName = new LinkedHashMap<>();
     private volatile String fingerprint;
 
-    private GgufFile(Path path, Arena arena, MemorySegment mapping, GgufHeader header) {
-        this.path = path;
-        this.arena = arena;
-        this.mapping = mapping;
+    private GgufFile(MappedFile file, GgufHeader header) {
+        this.file = file;
+        this.mapping = file.segment();
         this.header = header;
         for (GgufTensorInfo t : header.tensors()) {
             byName.put(t.name(), t);
@@ -37,28 +31,17 @@ public final class GgufFile implements AutoCloseable {
 
     /** Maps and validates a GGUF file; every problem is a {@link GgufException} with a one-line message. */
     public static GgufFile open(Path path) {
-        Arena arena = Arena.ofShared();
+        MappedFile file = MappedFile.open(path, GgufException::new);
         try {
-            MemorySegment mapping;
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-                mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            }
-            GgufHeader header = GgufHeaderParser.parse(mapping, path.toString());
-            return new GgufFile(path, arena, mapping, header);
-        } catch (NoSuchFileException e) {
-            arena.close();
-            throw new GgufException(path + ": no such file", e);
-        } catch (IOException e) {
-            arena.close();
-            throw new GgufException(path + ": cannot read the file (" + e.getMessage() + ")", e);
+            return new GgufFile(file, GgufHeaderParser.parse(file.segment(), path.toString()));
         } catch (RuntimeException e) {
-            arena.close();
+            file.close();
             throw e;
         }
     }
 
     public Path path() {
-        return path;
+        return file.path();
     }
 
     public int version() {
@@ -91,7 +74,7 @@ public final class GgufFile implements AutoCloseable {
     /** The tensor's bytes: a read-only slice of the mapping (little-endian ggml layout). */
     public MemorySegment tensorData(GgufTensorInfo tensor) {
         if (byName.get(tensor.name()) != tensor && !tensor.equals(byName.get(tensor.name()))) {
-            throw new IllegalArgumentException("tensor " + tensor.name() + " is not from " + path);
+            throw new IllegalArgumentException("tensor " + tensor.name() + " is not from " + path());
         }
         return mapping.asSlice(header.dataStart() + tensor.offset(), tensor.byteSize()).asReadOnly();
     }
@@ -120,14 +103,12 @@ public final class GgufFile implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+    public void close() {
+        file.close();
     }
 
     @Override
     public String toString() {
-        return path + " (GGUF v" + version() + ", " + tensors().size() + " tensors, " + metadata().size() + " metadata keys)";
+        return path() + " (GGUF v" + version() + ", " + tensors().size() + " tensors, " + metadata().size() + " metadata keys)";
     }
 }
