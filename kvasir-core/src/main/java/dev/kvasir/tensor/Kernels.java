@@ -67,7 +67,7 @@ final class Kernels {
 
     static String describe() {
         return "SIMD: " + F + " (" + L + " float lanes), int8 via " + B + (B_PARTS > 1 ? " split in " + B_PARTS : "")
-                + ", f16/bf16 via " + S + "; kernels: F32, F16, BF16, Q8_0, Q4_0 fused dequantize-dot"
+                + ", f16/bf16 via " + S + "; kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K fused dequantize-dot, 4x3 tiled matmul"
                 + "; threads: " + Parallel.threads();
     }
 

@@ -48,8 +48,117 @@ final class GgmlReference {
                     }
                 }
             }
+            case Q4_1 -> {
+                for (int i = 0; i < n / 32; i++) {
+                    float d = Float.float16ToFloat(buf.getShort(20 * i));
+                    float m = Float.float16ToFloat(buf.getShort(20 * i + 2));
+                    for (int j = 0; j < 16; j++) {
+                        int q = buf.get(20 * i + 4 + j) & 0xFF;
+                        out[i * 32 + j] = (q & 0x0F) * d + m;
+                        out[i * 32 + j + 16] = (q >> 4) * d + m;
+                    }
+                }
+            }
+            case Q4_K -> {
+                for (int i = 0; i < n / 256; i++) {
+                    int x = 144 * i;
+                    float d = Float.float16ToFloat(buf.getShort(x));
+                    float min = Float.float16ToFloat(buf.getShort(x + 2));
+                    int q = x + 16;
+                    int y = 256 * i;
+                    int is = 0;
+                    for (int j = 0; j < 256; j += 64) {
+                        int[] sm = scaleMinK4(is, data, x + 4);
+                        float d1 = d * sm[0];
+                        float m1 = min * sm[1];
+                        sm = scaleMinK4(is + 1, data, x + 4);
+                        float d2 = d * sm[0];
+                        float m2 = min * sm[1];
+                        for (int l = 0; l < 32; ++l) {
+                            out[y++] = d1 * (data[q + l] & 0xF) - m1;
+                        }
+                        for (int l = 0; l < 32; ++l) {
+                            out[y++] = d2 * ((data[q + l] & 0xFF) >> 4) - m2;
+                        }
+                        q += 32;
+                        is += 2;
+                    }
+                }
+            }
+            case Q5_K -> {
+                for (int i = 0; i < n / 256; i++) {
+                    int x = 176 * i;
+                    float d = Float.float16ToFloat(buf.getShort(x));
+                    float min = Float.float16ToFloat(buf.getShort(x + 2));
+                    int ql = x + 48;
+                    int qh = x + 16;
+                    int y = 256 * i;
+                    int is = 0;
+                    int u1 = 1;
+                    int u2 = 2;
+                    for (int j = 0; j < 256; j += 64) {
+                        int[] sm = scaleMinK4(is, data, x + 4);
+                        float d1 = d * sm[0];
+                        float m1 = min * sm[1];
+                        sm = scaleMinK4(is + 1, data, x + 4);
+                        float d2 = d * sm[0];
+                        float m2 = min * sm[1];
+                        for (int l = 0; l < 32; ++l) {
+                            out[y++] = d1 * ((data[ql + l] & 0xF) + ((data[qh + l] & u1) != 0 ? 16 : 0)) - m1;
+                        }
+                        for (int l = 0; l < 32; ++l) {
+                            out[y++] = d2 * (((data[ql + l] & 0xFF) >> 4) + ((data[qh + l] & u2) != 0 ? 16 : 0)) - m2;
+                        }
+                        ql += 32;
+                        is += 2;
+                        u1 <<= 2;
+                        u2 <<= 2;
+                    }
+                }
+            }
+            case Q6_K -> {
+                for (int i = 0; i < n / 256; i++) {
+                    int x = 210 * i;
+                    float d = Float.float16ToFloat(buf.getShort(x + 208));
+                    int ql = x;
+                    int qh = x + 128;
+                    int sc = x + 192;
+                    int y = 256 * i;
+                    for (int k = 0; k < 256; k += 128) {
+                        for (int l = 0; l < 32; ++l) {
+                            int is = l / 16;
+                            int q1 = (byte) ((data[ql + l] & 0xF) | (((data[qh + l] >> 0) & 3) << 4)) - 32;
+                            int q2 = (byte) ((data[ql + l + 32] & 0xF) | (((data[qh + l] >> 2) & 3) << 4)) - 32;
+                            int q3 = (byte) (((data[ql + l] & 0xFF) >> 4) | (((data[qh + l] >> 4) & 3) << 4)) - 32;
+                            int q4 = (byte) (((data[ql + l + 32] & 0xFF) >> 4) | (((data[qh + l] >> 6) & 3) << 4)) - 32;
+                            out[y + l] = d * data[sc + is] * q1;
+                            out[y + l + 32] = d * data[sc + is + 2] * q2;
+                            out[y + l + 64] = d * data[sc + is + 4] * q3;
+                            out[y + l + 96] = d * data[sc + is + 6] * q4;
+                        }
+                        y += 128;
+                        ql += 64;
+                        qh += 32;
+                        sc += 8;
+                    }
+                }
+            }
             default -> throw new IllegalArgumentException(type.toString());
         }
         return out;
+    }
+
+    /** ggml's get_scale_min_k4: {scale, min} of sub-block j from the 12-byte table at {@code q}. */
+    static int[] scaleMinK4(int j, byte[] data, int q) {
+        int d;
+        int m;
+        if (j < 4) {
+            d = data[q + j] & 63;
+            m = data[q + j + 4] & 63;
+        } else {
+            d = (data[q + j + 4] & 0xF) | (((data[q + j - 4] & 0xFF) >> 6) << 4);
+            m = ((data[q + j + 4] & 0xFF) >> 4) | (((data[q + j] & 0xFF) >> 6) << 4);
+        }
+        return new int[] {d, m};
     }
 }

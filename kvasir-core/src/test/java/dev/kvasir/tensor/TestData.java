@@ -34,14 +34,22 @@ final class TestData {
                     buf.putShort(2 * i, (short) (Float.floatToRawIntBits((float) rnd.nextGaussian()) >>> 16));
                 }
             }
-            case Q8_0, Q4_0 -> {
+            default -> {
+                // Random quants and packed scales; the f16 super-scales must be finite.
                 rnd.nextBytes(bytes);
-                for (int b = 0; b < n / 32; b++) {
-                    float d = (rnd.nextBoolean() ? 1 : -1) * (0.001f + 0.05f * rnd.nextFloat());
-                    buf.putShort(b * type.typeSize(), Float.floatToFloat16(d));
+                int[] halfOffsets = switch (type) {
+                    case Q8_0, Q4_0 -> new int[] {0};
+                    case Q4_1, Q4_K, Q5_K -> new int[] {0, 2};
+                    case Q6_K -> new int[] {208};
+                    default -> throw new IllegalArgumentException(type.toString());
+                };
+                for (int b = 0; b < n / type.blockSize(); b++) {
+                    for (int off : halfOffsets) {
+                        float d = (rnd.nextBoolean() ? 1 : -1) * (0.001f + 0.05f * rnd.nextFloat());
+                        buf.putShort(b * type.typeSize() + off, Float.floatToFloat16(d));
+                    }
                 }
             }
-            default -> throw new IllegalArgumentException(type.toString());
         }
         return bytes;
     }

@@ -21,21 +21,22 @@ import org.junit.jupiter.api.Test;
  * the result by the order of sum|w_i x_i| itself, far outside the bound.
  */
 class WeightMatrixTest {
-    private static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0};
+    private static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+        GgmlType.Q4_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
     void kernelsMatchReferenceOnRandomShapes(GgmlType type) {
         Random rnd = new Random(42 + type.id());
         for (int trial = 0; trial < 40; trial++) {
             int rows = 1 + rnd.nextInt(40);
-            int cols = type.blockSize() == 1 ? 1 + rnd.nextInt(300) : 32 * (1 + rnd.nextInt(12));
+            int cols = type.blockSize() == 1 ? 1 + rnd.nextInt(300) : type.blockSize() * (1 + rnd.nextInt(384 / type.blockSize() + 1));
             checkAgainstReference(type, rows, cols, rnd, trial % 7);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
     void parallelPathMatchesReference(GgmlType type) {
         // Large enough that matvec and matmul split rows across threads.
         checkAgainstReference(type, 517, 1024, new Random(7 + type.id()), 3);

@@ -1,0 +1,76 @@
+package dev.kvasir.tensor;
+
+import static dev.kvasir.tensor.Kernels.B;
+import static dev.kvasir.tensor.Kernels.BL;
+import static dev.kvasir.tensor.Kernels.B_PARTS;
+import static dev.kvasir.tensor.Kernels.F;
+import static dev.kvasir.tensor.Kernels.L;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml block_q4_1: per 32 elements f16 d, f16 m, then 16 bytes of nibbles laid out as in Q4_0
+ * (low nibbles first half, high nibbles second half); value = q * d + m.
+ */
+final class Q4_1Matrix extends RowMatrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 20;
+    private static final int HALF = BLOCK / 2;
+
+    Q4_1Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_1;
+    }
+
+    @Override
+    float dotRow(int row, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = row * rowBytes + (long) b * BLOCK_BYTES;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block)));
+            FloatVector m = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2)));
+            int xb = xOff + b * BLOCK;
+            for (int i = 0; i < HALF; i += BL) {
+                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 4 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector lo = qs.and((byte) 0x0F);
+                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                for (int p = 0; p < B_PARTS; p++) {
+                    FloatVector lw = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m);
+                    FloatVector hw = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m);
+                    acc = lw.fma(FloatVector.fromArray(F, x, xb + i + p * L), acc);
+                    acc = hw.fma(FloatVector.fromArray(F, x, xb + HALF + i + p * L), acc);
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOffset) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = row * rowBytes + (long) b * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
+            float m = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
+            int out = dstOffset + b * BLOCK;
+            for (int i = 0; i < HALF; i += BL) {
+                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 4 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector lo = qs.and((byte) 0x0F);
+                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                for (int p = 0; p < B_PARTS; p++) {
+                    ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m).intoArray(dst, out + i + p * L);
+                    ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m)
+                            .intoArray(dst, out + HALF + i + p * L);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kvasir.tensor;
+
+import static dev.kvasir.tensor.Kernels.B;
+import static dev.kvasir.tensor.Kernels.BL;
+import static dev.kvasir.tensor.Kernels.B_PARTS;
+import static dev.kvasir.tensor.Kernels.F;
+import static dev.kvasir.tensor.Kernels.L;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml block_q4_K, 256 elements in 144 bytes: f16 d, f16 dmin, 12 bytes of packed 6-bit sub-block
+ * scales and mins ({@link KScales}), 128 bytes of nibbles. Each 64 elements use 32 bytes of qs: low
+ * nibbles are the first 32 elements (scale/min 2j), high nibbles the next 32 (scale/min 2j+1);
+ * value = d * scale * q - dmin * min.
+ */
+final class Q4_KMatrix extends RowMatrix {
+    static final int BLOCK = 256;
+    static final int BLOCK_BYTES = 144;
+
+    Q4_KMatrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_K;
+    }
+
+    @Override
+    float dotRow(int row, float[] x, int xOff) {
+        FloatVector accLo = FloatVector.zero(F);
+        FloatVector accHi = FloatVector.zero(F);
+        for (int sb = 0; sb < cols / BLOCK; sb++) {
+            long block = row * rowBytes + (long) sb * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
+            float dmin = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
+            for (int j = 0; j < 4; j++) {
+                int sm1 = KScales.scaleMin(data, block + 4, 2 * j);
+                int sm2 = KScales.scaleMin(data, block + 4, 2 * j + 1);
+                FloatVector d1 = FloatVector.broadcast(F, d * KScales.scale(sm1));
+                FloatVector m1 = FloatVector.broadcast(F, dmin * KScales.min(sm1));
+                FloatVector d2 = FloatVector.broadcast(F, d * KScales.scale(sm2));
+                FloatVector m2 = FloatVector.broadcast(F, dmin * KScales.min(sm2));
+                int xj = xOff + sb * BLOCK + 64 * j;
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, data, block + 16 + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector lo = q.and((byte) 0x0F);
+                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                    for (int p = 0; p < B_PARTS; p++) {
+                        FloatVector w1 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d1).sub(m1);
+                        FloatVector w2 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d2).sub(m2);
+                        accLo = w1.fma(FloatVector.fromArray(F, x, xj + l + p * L), accLo);
+                        accHi = w2.fma(FloatVector.fromArray(F, x, xj + 32 + l + p * L), accHi);
+                    }
+                }
+            }
+        }
+        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOffset) {
+        for (int sb = 0; sb < cols / BLOCK; sb++) {
+            long block = row * rowBytes + (long) sb * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
+            float dmin = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
+            for (int j = 0; j < 4; j++) {
+                int sm1 = KScales.scaleMin(data, block + 4, 2 * j);
+                int sm2 = KScales.scaleMin(data, block + 4, 2 * j + 1);
+                float d1 = d * KScales.scale(sm1);
+                float m1 = dmin * KScales.min(sm1);
+                float d2 = d * KScales.scale(sm2);
+                float m2 = dmin * KScales.min(sm2);
+                int yj = dstOffset + sb * BLOCK + 64 * j;
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, data, block + 16 + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector lo = q.and((byte) 0x0F);
+                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                    for (int p = 0; p < B_PARTS; p++) {
+                        ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d1).sub(m1)
+                                .intoArray(dst, yj + l + p * L);
+                        ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d2).sub(m2)
+                                .intoArray(dst, yj + 32 + l + p * L);
+                    }
+                }
+            }
+        }
+    }
+}
