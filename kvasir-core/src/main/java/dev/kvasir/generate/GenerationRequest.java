@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * What to generate: {@code input} tokens are fed after whatever the cache already holds (at least one,
  * since the first sample needs the logits of the last position), then up to {@code maxTokens} tokens
- * are sampled. The sampler is stateful: pass a restored one to resume a checkpointed generation.
+ * are sampled. The sampler is stateful: pass a restored one to resume a checkpointed generation. The
+ * input tokens are recorded in the sampler's penalty history (as llama-server does with the prompt);
+ * tokens already in the cache are not, so a continuation keeps its history by reusing the sampler.
  */
 public record GenerationRequest(int[] input, int maxTokens, Sampler sampler, List<String> stopStrings,
                                 Cancellation cancellation) {

@@ -21,11 +21,44 @@ final class Candidates {
     static Candidates sorted(float[] logits) {
         long[] keys = new long[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            // high half orders by logit, low half by reversed id, so one ascending sort does both
-            keys[i] = ((long) sortableBits(logits[i]) << 32) | (Integer.MAX_VALUE - i);
+            keys[i] = key(logits, i);
         }
+        return fromKeys(keys, logits);
+    }
+
+    /**
+     * The top-k filter fused with the sort: the {@code k} most likely tokens in {@link #sorted} order, found
+     * with a size-k heap so a large vocabulary is not sorted whole; {@code k <= 0} keeps every token.
+     */
+    static Candidates top(float[] logits, int k) {
+        if (k <= 0 || k >= logits.length) {
+            return sorted(logits);
+        }
+        long[] heap = new long[k]; // min-heap of the k largest keys seen
+        for (int i = 0; i < k; i++) {
+            heap[i] = key(logits, i);
+        }
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDown(heap, i);
+        }
+        for (int i = k; i < logits.length; i++) {
+            long key = key(logits, i);
+            if (key > heap[0]) {
+                heap[0] = key;
+                siftDown(heap, 0);
+            }
+        }
+        return fromKeys(heap, logits);
+    }
+
+    /** High half orders by logit, low half by reversed id, so ascending key order is ascending likelihood. */
+    private static long key(float[] logits, int id) {
+        return ((long) sortableBits(logits[id]) << 32) | (Integer.MAX_VALUE - id);
+    }
+
+    private static Candidates fromKeys(long[] keys, float[] logits) {
         Arrays.sort(keys);
-        int n = logits.length;
+        int n = keys.length;
         int[] ids = new int[n];
         float[] sortedLogits = new float[n];
         for (int i = 0; i < n; i++) {
@@ -34,6 +67,27 @@ final class Candidates {
             sortedLogits[i] = logits[id];
         }
         return new Candidates(ids, sortedLogits);
+    }
+
+    private static void siftDown(long[] heap, int i) {
+        while (true) {
+            int smallest = i;
+            int left = 2 * i + 1;
+            int right = left + 1;
+            if (left < heap.length && heap[left] < heap[smallest]) {
+                smallest = left;
+            }
+            if (right < heap.length && heap[right] < heap[smallest]) {
+                smallest = right;
+            }
+            if (smallest == i) {
+                return;
+            }
+            long t = heap[i];
+            heap[i] = heap[smallest];
+            heap[smallest] = t;
+            i = smallest;
+        }
     }
 
     /** Maps a float to an int whose signed order is the float's numeric order. */
@@ -52,12 +106,6 @@ final class Candidates {
 
     float logit(int i) {
         return logits[i];
-    }
-
-    void topK(int k) {
-        if (k > 0) {
-            size = Math.min(size, k);
-        }
     }
 
     /** Keeps the most likely tokens until their cumulative probability reaches {@code p} (that token included). */

@@ -67,8 +67,7 @@ public final class Sampler {
         if (settings.isGreedy()) {
             return argmax(penalized);
         }
-        Candidates candidates = Candidates.sorted(penalized);
-        candidates.topK(settings.topK());
+        Candidates candidates = Candidates.top(penalized, settings.topK());
         candidates.topP(settings.topP());
         candidates.minP(settings.minP());
         candidates.temperature(settings.temperature());

@@ -3,6 +3,8 @@ package dev.kvasir.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CandidatesTest {
@@ -34,13 +36,24 @@ class CandidatesTest {
 
     @Test
     void topKKeepsTheKMostLikely() {
-        Candidates c = Candidates.sorted(knownDistribution());
-        c.topK(2);
-        assertThat(ids(c)).containsExactly(2, 0);
-        c.topK(0); // disabled
-        assertThat(ids(c)).containsExactly(2, 0);
-        c.topK(10);
-        assertThat(c.size()).isEqualTo(2);
+        assertThat(ids(Candidates.top(knownDistribution(), 2))).containsExactly(2, 0);
+        assertThat(ids(Candidates.top(knownDistribution(), 1))).containsExactly(2);
+        assertThat(ids(Candidates.top(knownDistribution(), 0))).containsExactly(2, 0, 3, 1); // disabled
+        assertThat(ids(Candidates.top(knownDistribution(), 10))).containsExactly(2, 0, 3, 1);
+    }
+
+    @Test
+    void heapTopKEqualsTheHeadOfTheFullSort() {
+        Random r = new Random(5);
+        for (int round = 0; round < 50; round++) {
+            float[] logits = new float[1 + r.nextInt(300)];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = r.nextInt(20) - 10 + (r.nextBoolean() ? 0.5f : 0f); // many ties
+            }
+            int k = 1 + r.nextInt(logits.length);
+            int[] expected = Arrays.copyOf(ids(Candidates.sorted(logits)), k);
+            assertThat(ids(Candidates.top(logits, k))).as("k=%d of %d", k, logits.length).containsExactly(expected);
+        }
     }
 
     @Test
