@@ -3,6 +3,7 @@ package dev.kvasir.model;
 import dev.kvasir.cache.FullKvCache;
 import dev.kvasir.cache.KvCache;
 import dev.kvasir.gguf.GgufFile;
+import dev.kvasir.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
 /**
@@ -18,6 +19,7 @@ public final class Model implements AutoCloseable {
     private final ModelConfig config;
     private final ModelWeights weights;
     private Transformer transformer;
+    private Tokenizer tokenizer;
 
     private Model(GgufFile file, ModelConfig config, ModelWeights weights) {
         this.file = file;
@@ -45,6 +47,17 @@ public final class Model implements AutoCloseable {
 
     public ModelWeights weights() {
         return weights;
+    }
+
+    /**
+     * The model's tokenizer, built from the file's vocabulary on first use (so that a model whose
+     * tokenizer kind is not supported yet still loads for forward passes on token ids).
+     */
+    public synchronized Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            tokenizer = Tokenizer.of(file);
+        }
+        return tokenizer;
     }
 
     /** The GGUF file the model was loaded from (its metadata holds the tokenizer and chat template). */

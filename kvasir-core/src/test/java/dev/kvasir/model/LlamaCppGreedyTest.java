@@ -37,4 +37,13 @@ class LlamaCppGreedyTest {
 
         assertThat(Greedy.generate(model, model.newCache(), prompt, expected.length)).containsExactly(expected);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"p1_once.llama-server.json", "p3_lily_tom.llama-server.json"})
+    void modelTokenizerGivesTheReferencePrompt(String reference) {
+        Path json = SharedData.reference(reference);
+        String text = SharedData.stringField(json, "prompt");
+        assertThat(model.tokenizer().encode(text, true, false))
+                .containsExactly(SharedData.intArray(json, "prompt_token_ids"));
+    }
 }

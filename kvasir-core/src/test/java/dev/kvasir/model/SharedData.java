@@ -35,15 +35,26 @@ final class SharedData {
         throw new AssertionError("unreachable");
     }
 
-    /** The integer array {@code "field": [ ... ]} of a llama.cpp reference JSON file. */
-    static int[] intArray(Path json, String field) {
-        String text;
+    /** The plain (escape-free) string {@code "field": "..."} of a reference JSON file. */
+    static String stringField(Path json, String field) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"([^\"\\\\]*)\"").matcher(read(json));
+        if (!m.find()) {
+            throw new AssertionError(json + " has no plain string field '" + field + "'");
+        }
+        return m.group(1);
+    }
+
+    private static String read(Path json) {
         try {
-            text = Files.readString(json);
+            return Files.readString(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(text);
+    }
+
+    /** The integer array {@code "field": [ ... ]} of a llama.cpp reference JSON file. */
+    static int[] intArray(Path json, String field) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(read(json));
         if (!m.find()) {
             throw new AssertionError(json + " has no array field '" + field + "'");
         }
