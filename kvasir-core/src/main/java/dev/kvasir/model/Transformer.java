@@ -54,7 +54,7 @@ final class Transformer {
         int lastRow = 0;
         for (int done = 0; done < n; ) {
             int m = Math.min(chunkSize, n - done);
-            s = m == 1 ? single : batchScratch();
+            s = m == 1 ? single : batchScratch(m);
             step(tokens, from + done, m, cache, s);
             done += m;
             lastRow = m - 1;
@@ -132,9 +132,10 @@ final class Transformer {
         VectorOps.mul(gate, 0, up, 0, n);
     }
 
-    private Scratch batchScratch() {
-        if (batch == null) {
-            batch = new Scratch(config, chunkSize);
+    /** Buffers for m tokens; sized by the prompts actually seen, so short prompts never pay for a full chunk. */
+    private Scratch batchScratch(int m) {
+        if (batch == null || batch.capacity < m) {
+            batch = new Scratch(config, m);
         }
         return batch;
     }
