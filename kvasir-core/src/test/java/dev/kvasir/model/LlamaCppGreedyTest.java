@@ -2,7 +2,7 @@ package dev.kvasir.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import dev.kvasir.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,9 +30,9 @@ class LlamaCppGreedyTest {
     @ParameterizedTest
     @ValueSource(strings = {"p1_once.llama-server.json", "p3_lily_tom.llama-server.json"})
     void greedyTokensMatchLlamaServer(String reference) {
-        Path json = SharedData.reference(reference);
-        int[] prompt = SharedData.intArray(json, "prompt_token_ids");
-        int[] expected = SharedData.intArray(json, "generated_token_ids");
+        LlamaServerReference ref = LlamaServerReference.load(reference);
+        int[] prompt = ref.promptIds();
+        int[] expected = ref.generatedIds();
         assertThat(expected).hasSize(64).doesNotContain(2);
 
         assertThat(Greedy.generate(model, model.newCache(), prompt, expected.length)).containsExactly(expected);
@@ -41,9 +41,7 @@ class LlamaCppGreedyTest {
     @ParameterizedTest
     @ValueSource(strings = {"p1_once.llama-server.json", "p3_lily_tom.llama-server.json"})
     void modelTokenizerGivesTheReferencePrompt(String reference) {
-        Path json = SharedData.reference(reference);
-        String text = SharedData.stringField(json, "prompt");
-        assertThat(model.tokenizer().encode(text, true, false))
-                .containsExactly(SharedData.intArray(json, "prompt_token_ids"));
+        LlamaServerReference ref = LlamaServerReference.load(reference);
+        assertThat(model.tokenizer().encode(ref.prompt(), true, false)).containsExactly(ref.promptIds());
     }
 }

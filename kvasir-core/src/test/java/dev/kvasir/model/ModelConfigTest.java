@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvasir.KvasirException;
+import dev.kvasir.SharedData;
 import dev.kvasir.cache.KvLayout;
 import org.junit.jupiter.api.Test;
 

@@ -2,9 +2,9 @@ package dev.kvasir.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kvasir.SharedData;
 import dev.kvasir.cache.FullKvCache;
 import dev.kvasir.tensor.GgmlType;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -26,10 +26,9 @@ class PrefillChunkTest {
     @BeforeAll
     static void runWholePrompt() {
         model = Model.load(SharedData.model("stories260K.gguf"));
-        Path json = SharedData.reference("p3_lily_tom.llama-server.json");
+        LlamaServerReference ref = LlamaServerReference.load("p3_lily_tom.llama-server.json");
         // the reference's prompt and continuation: 30 tokens of real text
-        int[] text = IntStream.concat(Arrays.stream(SharedData.intArray(json, "prompt_token_ids")),
-                Arrays.stream(SharedData.intArray(json, "generated_token_ids"))).toArray();
+        int[] text = IntStream.concat(Arrays.stream(ref.promptIds()), Arrays.stream(ref.generatedIds())).toArray();
         prompt = Arrays.copyOf(text, 30);
         model.setPrefillChunk(prompt.length);
         wholeLogits = model.forward(prompt, 0, prompt.length, new FullKvCache(model.config().kvLayout(), GgmlType.F32)).clone();

@@ -2,6 +2,7 @@ package dev.kvasir.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kvasir.SharedData;
 import dev.kvasir.cache.FullKvCache;
 import dev.kvasir.cache.KvCache;
 import dev.kvasir.tensor.GgmlType;
