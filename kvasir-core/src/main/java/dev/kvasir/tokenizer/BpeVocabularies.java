@@ -1,5 +1,7 @@
 package dev.kvasir.tokenizer;
 
+import dev.kvasir.json.Json;
+import dev.kvasir.json.JsonException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,14 +33,14 @@ public final class BpeVocabularies {
      */
     public static Vocabulary fromEncoderJson(Path encoderJson, Path vocabBpe, String pre, List<String> specialTokens,
                                              int bos, int eos) {
-        Map<String, Integer> encoder = EncoderJson.parse(read(encoderJson), encoderJson.toString());
+        Map<?, ?> encoder = encoder(encoderJson);
         String[] tokens = new String[encoder.size() + specialTokens.size()];
         encoder.forEach((text, id) -> {
-            if (id < 0 || id >= encoder.size() || tokens[id] != null) {
-                throw new TokenizerException(encoderJson + ": token ids must be 0.." + (encoder.size() - 1)
-                        + " without gaps, but '" + text + "' has id " + id);
+            if (!(id instanceof Long n) || n < 0 || n >= encoder.size() || tokens[n.intValue()] != null) {
+                throw new TokenizerException(encoderJson + ": token ids must be the integers 0.."
+                        + (encoder.size() - 1) + ", each once, but '" + text + "' has id " + id);
             }
-            tokens[id] = text;
+            tokens[n.intValue()] = (String) text;
         });
         int[] types = new int[tokens.length];
         Arrays.fill(types, TokenType.NORMAL.id());
@@ -72,6 +74,19 @@ public final class BpeVocabularies {
             all.add("<|reserved_special_token_" + reserved + "|>");
         }
         return all;
+    }
+
+    /** encoder.json: one JSON object from token text to id. */
+    private static Map<?, ?> encoder(Path encoderJson) {
+        try {
+            if (Json.parse(read(encoderJson)) instanceof Map<?, ?> map) {
+                return map;
+            }
+        } catch (JsonException e) {
+            throw new TokenizerException(encoderJson + ": " + e.getMessage());
+        }
+        throw new TokenizerException(encoderJson + ": expected a JSON object of token text to id (GPT-2"
+                + " encoder.json)");
     }
 
     private static String[] merges(Path vocabBpe) {
