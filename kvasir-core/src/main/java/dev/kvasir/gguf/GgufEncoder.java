@@ -52,8 +52,23 @@ final class GgufEncoder {
 
     private GgufEncoder array(GgufArray array) {
         le(4, array.elementType().id()).le(8, array.length());
-        for (int i = 0; i < array.length(); i++) {
-            value(array.elementType(), Array.get(array.values(), i));
+        switch (array.values()) {
+            // typed loops for the big vocabulary arrays; reflection for the rest
+            case String[] strings -> {
+                for (String s : strings) {
+                    string(s);
+                }
+            }
+            case float[] floats -> {
+                for (float f : floats) {
+                    le(4, Float.floatToRawIntBits(f));
+                }
+            }
+            default -> {
+                for (int i = 0; i < array.length(); i++) {
+                    value(array.elementType(), Array.get(array.values(), i));
+                }
+            }
         }
         return this;
     }

@@ -9,7 +9,8 @@ import java.util.Set;
  * The key/value metadata of a GGUF file, in file order. Required getters throw a {@link GgufException} naming the
  * file and key when the key is missing or has an unusable type; defaulted getters return the default only when the
  * key is absent (a present value of the wrong type is still an error, because it means a broken file).
- * Integer getters accept every GGUF integer type and check the range; float getters also accept FLOAT64 and integers.
+ * Integer getters (and getIntArray) accept every GGUF integer type and check the range; getFloat also accepts
+ * FLOAT64 and integers, getFloatArray FLOAT32 and FLOAT64 arrays.
  */
 public final class GgufMetadata {
     private final String file;
