@@ -4,7 +4,8 @@ import dev.kvasir.tensor.WeightMatrix;
 
 /**
  * The weights of one transformer block {@code blk.N}, named as in GGUF. Norm weights and biases are
- * plain float vectors; the Q/K/V biases are null when the file has none (llama) and present for qwen2.
+ * plain float vectors; biases are null when the file has none (llama usually) and Q/K/V biases are
+ * present for qwen2.
  */
 public record LayerWeights(
         float[] attnNorm,
@@ -15,6 +16,7 @@ public record LayerWeights(
         float[] attnKBias,
         float[] attnVBias,
         WeightMatrix attnOutput,
+        float[] attnOutputBias,
         float[] ffnNorm,
         WeightMatrix ffnGate,
         WeightMatrix ffnUp,
@@ -32,6 +34,7 @@ public record LayerWeights(
                 tensors.optionalVector(blk + "attn_k.bias", c.kvDim()),
                 tensors.optionalVector(blk + "attn_v.bias", c.kvDim()),
                 tensors.matrix(blk + "attn_output.weight", dim, c.queryDim()),
+                tensors.optionalVector(blk + "attn_output.bias", dim),
                 tensors.vector(blk + "ffn_norm.weight", dim),
                 tensors.matrix(blk + "ffn_gate.weight", c.feedForwardLength(), dim),
                 tensors.matrix(blk + "ffn_up.weight", c.feedForwardLength(), dim),

@@ -10,6 +10,7 @@ import dev.kvasir.gguf.GgufMetadata;
  * ({@code {arch}.embedding_length} and friends).
  *
  * @param headDim          per-head size of Q and K ({@code attention.key_length}, else embedding / heads)
+ * @param ropeFreqScale    linear RoPE scaling: positions are multiplied by it (1 = none)
  * @param ropeDimensions   how many leading values of each head RoPE rotates; the rest pass through
  */
 public record ModelConfig(
@@ -23,6 +24,7 @@ public record ModelConfig(
         int contextLength,
         float rmsNormEps,
         float ropeFreqBase,
+        float ropeFreqScale,
         int ropeDimensions,
         int vocabSize) {
 
@@ -46,9 +48,9 @@ public record ModelConfig(
             throw invalid("rope.dimension_count (" + ropeDimensions + ") must be even and at most the head size ("
                     + headDim + ")");
         }
-        if (!(rmsNormEps > 0) || !(ropeFreqBase > 0)) {
-            throw invalid("layer_norm_rms_epsilon (" + rmsNormEps + ") and rope.freq_base (" + ropeFreqBase
-                    + ") must be positive");
+        if (!(rmsNormEps > 0) || !(ropeFreqBase > 0) || !(ropeFreqScale > 0)) {
+            throw invalid("layer_norm_rms_epsilon (" + rmsNormEps + "), rope.freq_base (" + ropeFreqBase
+                    + ") and the RoPE scale (" + ropeFreqScale + ") must be positive");
         }
     }
 
@@ -77,12 +79,30 @@ public record ModelConfig(
                     meta.getInt(p + "context_length"),
                     meta.getFloat(p + "attention.layer_norm_rms_epsilon"),
                     meta.getFloat(p + "rope.freq_base", DEFAULT_ROPE_FREQ_BASE),
+                    ropeFreqScale(file, p),
                     meta.getInt(p + "rope.dimension_count", headDim),
                     vocabSize(file));
         } catch (InvalidConfig e) {
             throw new KvasirException(file.path().getFileName() + ": " + e.getMessage()
                     + "; the file's metadata is inconsistent, re-convert the model");
         }
+    }
+
+    /**
+     * llama.cpp's rope_freq_scale_train: the inverse of {@code rope.scaling.factor} (or the older
+     * {@code rope.scale_linear}) for linear scaling. YaRN and the like change more than the angle, so
+     * they are refused rather than run wrong.
+     */
+    private static float ropeFreqScale(GgufFile file, String p) {
+        GgufMetadata meta = file.metadata();
+        String type = meta.getString(p + "rope.scaling.type", "linear");
+        float factor = meta.getFloat(p + "rope.scaling.factor", meta.getFloat(p + "rope.scale_linear", 0f));
+        return switch (type) {
+            case "none" -> 1f;
+            case "linear" -> factor == 0 ? 1f : 1f / factor;
+            default -> throw new KvasirException(file.path().getFileName() + ": RoPE scaling type '" + type
+                    + "' is not supported (only linear); use a model without " + p + "rope.scaling.type " + type);
+        };
     }
 
     /** The token list decides, as in llama.cpp; files without one fall back to token_embd's row count. */

@@ -8,13 +8,16 @@ import java.util.stream.IntStream;
  * All weights of a model, backed by the GGUF file's mapping (nothing is copied except the small
  * norm vectors and biases).
  *
- * @param output the LM head; models without {@code output.weight} tie it to {@code token_embd}
+ * @param output    the LM head; models without {@code output.weight} tie it to {@code token_embd}
+ * @param ropeFreqs per-pair RoPE frequency divisors ({@code rope_freqs.weight}, Llama 3.1+), or null
  */
-public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output) {
+public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, float[] outputNorm, WeightMatrix output,
+                           float[] ropeFreqs) {
 
     static final String TOKEN_EMBD = "token_embd.weight";
     static final String OUTPUT_NORM = "output_norm.weight";
     static final String OUTPUT = "output.weight";
+    static final String ROPE_FREQS = "rope_freqs.weight";
 
     public ModelWeights {
         layers = List.copyOf(layers);
@@ -28,6 +31,7 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
         WeightMatrix output = tensors.has(OUTPUT)
                 ? tensors.matrix(OUTPUT, c.vocabSize(), c.embeddingLength())
                 : tokenEmbd;
-        return new ModelWeights(tokenEmbd, layers, tensors.vector(OUTPUT_NORM, c.embeddingLength()), output);
+        return new ModelWeights(tokenEmbd, layers, tensors.vector(OUTPUT_NORM, c.embeddingLength()), output,
+                tensors.optionalVector(ROPE_FREQS, c.ropeDimensions() / 2));
     }
 }

@@ -2,7 +2,9 @@ package dev.kvasir.model;
 
 /**
  * Rotary position embedding as ggml computes it: the pair {@code i} of a head at position
- * {@code p} turns by {@code p · base^(-2i/nRot)}. Angles are built by repeated multiplication in
+ * {@code p} turns by {@code p · scale · base^(-2i/nRot) / factor[i]}, where {@code scale} is the
+ * linear RoPE scaling and {@code factor} the optional per-pair divisors of {@code rope_freqs.weight}
+ * (Llama 3.1's long-context frequencies). Angles are built by repeated multiplication in
  * float like ggml's rope cache, so positions rotate bit-for-bit the way llama.cpp rotates them.
  *
  * <p>{@link #prepare} computes cos/sin for a batch of positions once; {@link #rotate} then applies
@@ -12,13 +14,18 @@ final class Rope {
     private final RopeMode mode;
     private final int nRot;
     private final float thetaScale;
+    private final float freqScale;
+    private final float[] freqFactors;
     private float[] cos = new float[0];
     private float[] sin = new float[0];
 
-    Rope(RopeMode mode, int nRot, float freqBase) {
+    /** {@code freqFactors}: nRot/2 divisors, or null for none. */
+    Rope(RopeMode mode, int nRot, float freqBase, float freqScale, float[] freqFactors) {
         this.mode = mode;
         this.nRot = nRot;
         this.thetaScale = (float) Math.pow(freqBase, -2.0 / nRot);
+        this.freqScale = freqScale;
+        this.freqFactors = freqFactors;
     }
 
     /** Computes the rotation of positions {@code pos0 .. pos0+n-1}. */
@@ -31,8 +38,9 @@ final class Rope {
         for (int t = 0; t < n; t++) {
             float theta = pos0 + t;
             for (int i = 0; i < half; i++) {
-                cos[t * half + i] = (float) Math.cos(theta);
-                sin[t * half + i] = (float) Math.sin(theta);
+                float angle = freqScale * (freqFactors == null ? theta : theta / freqFactors[i]);
+                cos[t * half + i] = (float) Math.cos(angle);
+                sin[t * half + i] = (float) Math.sin(angle);
                 theta *= thetaScale;
             }
         }

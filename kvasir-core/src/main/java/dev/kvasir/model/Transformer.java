@@ -34,7 +34,8 @@ final class Transformer {
         this.config = config;
         this.weights = weights;
         this.chunkSize = chunkSize;
-        this.rope = new Rope(config.architecture().ropeMode(), config.ropeDimensions(), config.ropeFreqBase());
+        this.rope = new Rope(config.architecture().ropeMode(), config.ropeDimensions(), config.ropeFreqBase(),
+                config.ropeFreqScale(), weights.ropeFreqs());
         this.single = new Scratch(config, 1);
         this.finalNorm = new float[config.embeddingLength()];
         this.logits = new float[config.vocabSize()];
@@ -92,7 +93,7 @@ final class Transformer {
         rope.rotate(s.k, n, config.headCountKv(), config.headDim());
         cache.append(layer, s.k, s.v, n);
         cache.attend(layer, s.q, n, config.headCount(), s.att);
-        project(w.attnOutput(), s.att, n, s.proj, null);
+        project(w.attnOutput(), s.att, n, s.proj, w.attnOutputBias());
         VectorOps.add(s.x, 0, s.proj, 0, n * config.embeddingLength());
     }
 

@@ -14,7 +14,7 @@ class ModelConfigTest {
         try (Model model = Model.load(SharedData.model("stories260K.gguf"))) {
             // values as llama.cpp prints them when loading the file; freq_base is absent, so the default
             assertThat(model.config()).isEqualTo(new ModelConfig(Architecture.LLAMA, 64, 5, 8, 4, 8, 172, 2048,
-                    1e-5f, 10000f, 8, 512));
+                    1e-5f, 10000f, 1f, 8, 512));
             assertThat(model.config().kvLayout()).isEqualTo(new KvLayout(5, 4, 8));
             assertThat(model.weights().output()).isNotSameAs(model.weights().tokenEmbd());
         }
@@ -41,7 +41,7 @@ class ModelConfigTest {
 
     @Test
     void inconsistentHeadCountsAreRefused() {
-        assertThatThrownBy(() -> new ModelConfig(Architecture.LLAMA, 64, 1, 8, 3, 8, 172, 2048, 1e-5f, 1e4f, 8, 512))
+        assertThatThrownBy(() -> new ModelConfig(Architecture.LLAMA, 64, 1, 8, 3, 8, 172, 2048, 1e-5f, 1e4f, 1f, 8, 512))
                 .isInstanceOf(KvasirException.class)
                 .hasMessageContaining("head_count (8) is not a multiple of attention.head_count_kv (3)");
     }

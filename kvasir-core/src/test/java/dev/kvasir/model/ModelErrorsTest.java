@@ -47,6 +47,17 @@ class ModelErrorsTest {
     }
 
     @Test
+    void unsupportedRopeScalingIsRefused() {
+        SyntheticGguf gguf = new SyntheticGguf();
+        gguf.ropeScalingType = "yarn";
+        gguf.ropeScalingFactor = 4f;
+        Path file = gguf.write(dir);
+        assertThatThrownBy(() -> Model.load(file))
+                .isInstanceOf(KvasirException.class)
+                .hasMessageContaining("RoPE scaling type 'yarn' is not supported");
+    }
+
+    @Test
     void promptLongerThanTheContextIsRefused() {
         SyntheticGguf gguf = new SyntheticGguf();
         gguf.context = 16;

@@ -15,12 +15,13 @@ final class ReferenceForward {
     private final float[][] tokenEmbd;
     private final float[][] output;
     private final float[] outputNorm;
+    private final float[] ropeFreqs;
     private final List<Layer> layers = new ArrayList<>();
     private final List<float[]> keys = new ArrayList<>();   // per position: layers × kvDim
     private final List<float[]> values = new ArrayList<>();
 
     private record Layer(float[] attnNorm, float[][] q, float[][] k, float[][] v, float[] qBias, float[] kBias,
-                         float[] vBias, float[][] o, float[] ffnNorm, float[][] gate, float[][] up, float[][] down) {
+                         float[] vBias, float[][] o, float[] oBias, float[] ffnNorm, float[][] gate, float[][] up, float[][] down) {
     }
 
     ReferenceForward(ModelConfig config, ModelWeights w) {
@@ -28,9 +29,10 @@ final class ReferenceForward {
         this.tokenEmbd = dense(w.tokenEmbd());
         this.output = w.output() == w.tokenEmbd() ? tokenEmbd : dense(w.output());
         this.outputNorm = w.outputNorm();
+        this.ropeFreqs = w.ropeFreqs();
         for (LayerWeights l : w.layers()) {
             layers.add(new Layer(l.attnNorm(), dense(l.attnQ()), dense(l.attnK()), dense(l.attnV()), l.attnQBias(),
-                    l.attnKBias(), l.attnVBias(), dense(l.attnOutput()), l.ffnNorm(), dense(l.ffnGate()),
+                    l.attnKBias(), l.attnVBias(), dense(l.attnOutput()), l.attnOutputBias(), l.ffnNorm(), dense(l.ffnGate()),
                     dense(l.ffnUp()), dense(l.ffnDown())));
         }
     }
@@ -56,7 +58,7 @@ final class ReferenceForward {
             float[] vl = plus(mul(w.v(), xn), w.vBias());
             System.arraycopy(kl, 0, k, l * c.kvDim(), c.kvDim());
             System.arraycopy(vl, 0, v, l * c.kvDim(), c.kvDim());
-            float[] attended = mul(w.o(), attention(l, q, pos));
+            float[] attended = plus(mul(w.o(), attention(l, q, pos)), w.oBias());
             for (int i = 0; i < dim; i++) {
                 x[i] += attended[i];
             }
@@ -116,7 +118,8 @@ final class ReferenceForward {
             for (int i = 0; i < half; i++) {
                 int a = h * hd + (neox ? i : 2 * i);
                 int b = neox ? a + half : a + 1;
-                double theta = pos * Math.pow(c.ropeFreqBase(), -2.0 * i / c.ropeDimensions());
+                double theta = pos * c.ropeFreqScale() * Math.pow(c.ropeFreqBase(), -2.0 * i / c.ropeDimensions())
+                        / (ropeFreqs == null ? 1 : ropeFreqs[i]);
                 double x0 = x[a];
                 double x1 = x[b];
                 x[a] = (float) (x0 * Math.cos(theta) - x1 * Math.sin(theta));

@@ -22,6 +22,13 @@ final class SyntheticGguf {
     int vocab = 40;
     float ropeFreqBase = 1_000_000f;
     boolean qkvBiases = true;
+    /** attn_output.bias in every block (llama.cpp's llama graph takes one when present). */
+    boolean outputBias;
+    /** Writes rope_freqs.weight with these per-pair divisors. */
+    float[] ropeFreqs;
+    /** Writes rope.scaling.type and rope.scaling.factor. */
+    String ropeScalingType;
+    float ropeScalingFactor;
     /** No output.weight: the LM head is token_embd, as in small Qwen2 models. */
     boolean tiedOutput = true;
     final Set<String> omitted = new HashSet<>();
@@ -43,6 +50,12 @@ final class SyntheticGguf {
                 .putUint32(p + "attention.head_count_kv", declaredKvHeads != null ? declaredKvHeads : kvHeads)
                 .putFloat32(p + "attention.layer_norm_rms_epsilon", 1e-6f)
                 .putFloat32(p + "rope.freq_base", ropeFreqBase);
+        if (ropeScalingType != null) {
+            w.putString(p + "rope.scaling.type", ropeScalingType).putFloat32(p + "rope.scaling.factor", ropeScalingFactor);
+        }
+        if (ropeFreqs != null) {
+            add(w, "rope_freqs.weight", new long[] {ropeFreqs.length}, ropeFreqs);
+        }
         int headDim = dim / heads;
         tensor(w, "token_embd.weight", 1f, dim, vocab);
         for (int l = 0; l < layers; l++) {
@@ -57,6 +70,9 @@ final class SyntheticGguf {
                 tensor(w, blk + "attn_v.bias", 0.5f, kvHeads * headDim);
             }
             tensor(w, blk + "attn_output.weight", 0.5f, heads * headDim, dim);
+            if (outputBias) {
+                tensor(w, blk + "attn_output.bias", 0.5f, dim);
+            }
             norm(w, blk + "ffn_norm.weight", dim);
             tensor(w, blk + "ffn_gate.weight", 0.5f, dim, ffn);
             tensor(w, blk + "ffn_up.weight", 0.5f, dim, ffn);
