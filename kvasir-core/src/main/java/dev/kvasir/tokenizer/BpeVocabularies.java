@@ -29,10 +29,11 @@ public final class BpeVocabularies {
      * A vocabulary from encoder.json (token → id) and vocab.bpe (merges in rank order, optional "#version"
      * first line), followed by {@code specialTokens} as CONTROL tokens with the next ids.
      *
-     * @param pre the {@code tokenizer.ggml.pre} name (its BOS default applies)
+     * @param pre    the {@code tokenizer.ggml.pre} name
+     * @param addBos whether encode with addSpecial starts with {@code bos}
      */
     public static Vocabulary fromEncoderJson(Path encoderJson, Path vocabBpe, String pre, List<String> specialTokens,
-                                             int bos, int eos) {
+                                             int bos, int eos, boolean addBos) {
         Map<?, ?> encoder = encoder(encoderJson);
         String[] tokens = new String[encoder.size() + specialTokens.size()];
         encoder.forEach((text, id) -> {
@@ -48,7 +49,6 @@ public final class BpeVocabularies {
             tokens[encoder.size() + i] = specialTokens.get(i);
             types[encoder.size() + i] = TokenType.CONTROL.id();
         }
-        boolean addBos = PreTokenizer.forName(pre).addBosByDefault();
         SpecialTokens special = new SpecialTokens(bos, eos, Vocabulary.NONE, Vocabulary.NONE, Vocabulary.NONE,
                 Vocabulary.NONE, addBos, false, false);
         return new Vocabulary(Vocabulary.MODEL_BPE, pre, null, tokens, null, types, merges(vocabBpe), special);
@@ -61,7 +61,7 @@ public final class BpeVocabularies {
      */
     public static Vocabulary llama3(Path dir) {
         return fromEncoderJson(dir.resolve("encoder.json"), dir.resolve("vocab.bpe"), "llama-bpe",
-                llama3SpecialTokens(), LLAMA3_BEGIN_OF_TEXT, LLAMA3_BEGIN_OF_TEXT + 1);
+                llama3SpecialTokens(), LLAMA3_BEGIN_OF_TEXT, LLAMA3_BEGIN_OF_TEXT + 1, true);
     }
 
     /** Llama 3.1's special token texts, in id order from 128000. */

@@ -8,36 +8,38 @@ import java.util.stream.IntStream;
 
 /**
  * How a byte-level BPE vocabulary cuts text into words before merging, chosen by {@code tokenizer.ggml.pre}
- * the way llama.cpp chooses its {@code llama_vocab_pre_type}. Each type also carries the tokenizer flags
- * llama.cpp ties to it.
+ * the way llama.cpp chooses its {@code llama_vocab_pre_type}, with llama.cpp's ignore_merges flag per type.
+ * (llama.cpp's per-type add_bos default is applied where vocabularies are loaded.)
  */
 public enum PreTokenizer {
-    DEFAULT(SplitRules.DEFAULT, false, false, "default"),
-    GPT2(SplitRules.GPT2, false, false,
+    DEFAULT(SplitRules.DEFAULT, false, "default"),
+    GPT2(SplitRules.GPT2, false,
             "gpt-2", "phi-2", "mpt", "olmo", "gpt-neox", "jais", "exaone4", "trillion", "granite-docling"),
-    /** Llama 3: a word already in the vocabulary is one token (ignore_merges), and BOS is added by default. */
-    LLAMA3(SplitRules.LLAMA3, true, true,
+    /** Llama 3: a word already in the vocabulary is one token (ignore_merges). */
+    LLAMA3(SplitRules.LLAMA3, true,
             "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2"),
-    /** The Llama 3 regex without Llama 3's ignore_merges and BOS default. */
-    DBRX(SplitRules.LLAMA3, false, false, "dbrx", "smaug-bpe"),
-    DEEPSEEK_LLM(SplitRules.DEEPSEEK_LLM, false, false, "deepseek-llm"),
-    DEEPSEEK_CODER(SplitRules.DEEPSEEK_CODER, false, false, "deepseek-coder"),
-    FALCON(SplitRules.FALCON, false, false, "falcon"),
-    STARCODER(SplitRules.STARCODER, false, false,
+    /** The Llama 3 regex without Llama 3's ignore_merges. */
+    DBRX(SplitRules.LLAMA3, false, "dbrx", "smaug-bpe"),
+    DEEPSEEK_LLM(SplitRules.DEEPSEEK_LLM, false, "deepseek-llm"),
+    DEEPSEEK_CODER(SplitRules.DEEPSEEK_CODER, false, "deepseek-coder"),
+    FALCON(SplitRules.FALCON, false, "falcon"),
+    STARCODER(SplitRules.STARCODER, false,
             "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b"),
-    QWEN2(SplitRules.QWEN2, false, false, "qwen2", "deepseek-r1-qwen", "stablelm2", "megrez");
+    QWEN2(SplitRules.QWEN2, false, "qwen2", "deepseek-r1-qwen", "stablelm2", "megrez"),
+    QWEN35(SplitRules.QWEN35, false, "qwen35"),
+    /** Mistral's Tekken (Nemo, Pixtral): case-aware words, single digits, ignore_merges. */
+    TEKKEN(SplitRules.TEKKEN, true, "tekken"),
+    GPT4O(SplitRules.GPT4O, false, "gpt-4o", "llama4", "kanana2");
 
     private static final Map<String, PreTokenizer> BY_NAME = byName();
 
     private final List<SplitRule> rules;
     private final boolean ignoreMerges;
-    private final boolean addBosByDefault;
     private final List<String> names;
 
-    PreTokenizer(List<SplitRule> rules, boolean ignoreMerges, boolean addBosByDefault, String... names) {
+    PreTokenizer(List<SplitRule> rules, boolean ignoreMerges, String... names) {
         this.rules = rules;
         this.ignoreMerges = ignoreMerges;
-        this.addBosByDefault = addBosByDefault;
         this.names = List.of(names);
     }
 
@@ -74,11 +76,6 @@ public enum PreTokenizer {
     /** Whether a word that is itself a vocabulary token skips the merges (llama.cpp's ignore_merges). */
     public boolean ignoreMerges() {
         return ignoreMerges;
-    }
-
-    /** llama.cpp's add_bos default for this type, used when the GGUF has no tokenizer.ggml.add_bos_token. */
-    public boolean addBosByDefault() {
-        return addBosByDefault;
     }
 
     /** Splits text into the words BPE merges within (never across); concatenated they give back text. */

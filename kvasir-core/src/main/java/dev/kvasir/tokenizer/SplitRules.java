@@ -34,8 +34,33 @@ final class SplitRules {
             RegexSplit.of("\\p{N}"),
             GPT2_SPLIT);
 
+    private static final String CONTRACTIONS = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])";
+
+    /*
+     * Tekken and GPT-4o tell upper from lower case: [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]* in tokenizer.json, which
+     * llama.cpp approximates as "a letter that is not a-z" ((?=[\p{L}])([^a-z]))*. The class intersections
+     * below say the same without a repeated group (which java.util.regex would recurse on).
+     */
+    private static final String NOT_LOWER = "[\\p{L}&&[^a-z]]";
+    private static final String NOT_UPPER = "[\\p{L}&&[^A-Z]]";
+
+    static final List<SplitRule> TEKKEN = List.of(RegexSplit.of(
+            "[^\\r\\n\\p{L}\\p{N}]?" + NOT_LOWER + "*" + NOT_UPPER + "+"
+                    + "|[^\\r\\n\\p{L}\\p{N}]?" + NOT_LOWER + "+" + NOT_UPPER + "*"
+                    + "|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"));
+
+    static final List<SplitRule> GPT4O = List.of(RegexSplit.of(
+            "[^\\r\\n\\p{L}\\p{N}]?" + NOT_LOWER + "*" + NOT_UPPER + "+" + CONTRACTIONS + "?"
+                    + "|[^\\r\\n\\p{L}\\p{N}]?" + NOT_LOWER + "+" + NOT_UPPER + "*" + CONTRACTIONS + "?"
+                    + "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"));
+
+    /** Qwen 3.5: Qwen 2's regex with combining marks (\p{M}) kept inside words. */
+    static final List<SplitRule> QWEN35 = List.of(RegexSplit.of(CONTRACTIONS
+            + "|[^\\r\\n\\p{L}\\p{N}]?[\\p{L}\\p{M}]+|\\p{N}| ?[^\\s\\p{L}\\p{M}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+"
+            + "|\\s+(?!\\S)|\\s+"));
+
     static final List<SplitRule> QWEN2 = List.of(RegexSplit.of(
-            "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+            CONTRACTIONS + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
                     + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"));
 
     /**
@@ -61,8 +86,9 @@ final class SplitRules {
             RegexSplit.of("[\\r\\n]"),
             RegexSplit.of("\\s?[" + DEEPSEEK_LETTERS + "]+"),
             RegexSplit.of("\\s?[!-/:-~\uFF01-\uFF0F\uFF1A-\uFF5E\u2018-\u201F\u3000-\u3002]+"),
-            // std::regex's "$" is the end of the piece; Java's would also match before a final line break
-            RegexSplit.of("\\s+\\z"),
+            // "\s+$": std::regex's "$" is the end of the piece (Java's would also match before a final line
+            // break); starting only where a whitespace run starts gives the same leftmost match in linear time
+            RegexSplit.of("(?<!\\s)\\s++\\z"),
             RegexSplit.of(CJK),
             RegexSplit.of("\\p{N}+"));
 

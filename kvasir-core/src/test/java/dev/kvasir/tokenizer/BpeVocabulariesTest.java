@@ -17,7 +17,7 @@ class BpeVocabulariesTest {
     private Vocabulary load(String encoderJson, String vocabBpe) throws IOException {
         Path encoder = Files.writeString(dir.resolve("encoder.json"), encoderJson);
         Path merges = Files.writeString(dir.resolve("vocab.bpe"), vocabBpe);
-        return BpeVocabularies.fromEncoderJson(encoder, merges, "gpt-2", List.of("<|endoftext|>"), 5, 5);
+        return BpeVocabularies.fromEncoderJson(encoder, merges, "gpt-2", List.of("<|endoftext|>"), 5, 5, false);
     }
 
     @Test

@@ -95,6 +95,29 @@ class PreTokenizerTest {
     }
 
     @Test
+    void tekkenAndGpt4oSplitWordsAtCaseChanges() {
+        assertThat(PreTokenizer.TEKKEN.split("HelloWorld HTTPServer x 42\n/"))
+                .containsExactly("Hello", "World", " HTTPServer", " x", " ", "4", "2", "\n", "/");
+        assertThat(PreTokenizer.GPT4O.split("He's HAPPY123 ok\n\n"))
+                .containsExactly("He's", " HAPPY", "123", " ok", "\n\n");
+    }
+
+    @Test
+    void qwen35KeepsCombiningMarksInTheWordWhereQwen2DoesNot() {
+        assertThat(PreTokenizer.QWEN35.split("cafe\u0301 x")).containsExactly("cafe\u0301", " x");
+        assertThat(PreTokenizer.QWEN2.split("cafe\u0301 x")).containsExactly("cafe", "\u0301", " x");
+    }
+
+    @Test
+    void longRunsSplitWithoutDeepRecursion() {
+        String text = "a".repeat(20_000) + " ".repeat(20_000) + "Ab1. ".repeat(4_000) + "\u4E2D".repeat(8_000)
+                + " ".repeat(20_000) + "1";
+        for (PreTokenizer p : PreTokenizer.values()) {
+            assertThat(String.join("", p.split(text))).as("%s", p).isEqualTo(text);
+        }
+    }
+
+    @Test
     void piecesConcatenateToTheInputForEveryType() {
         SplittableRandom random = new SplittableRandom(7);
         for (PreTokenizer p : PreTokenizer.values()) {
@@ -113,6 +136,7 @@ class PreTokenizerTest {
         assertThat(PreTokenizer.forName("smollm")).isEqualTo(PreTokenizer.STARCODER);
         assertThat(PreTokenizer.forName(null)).isEqualTo(PreTokenizer.DEFAULT);
         assertThat(PreTokenizer.LLAMA3.ignoreMerges()).isTrue();
+        assertThat(PreTokenizer.TEKKEN.ignoreMerges()).isTrue();
         assertThat(PreTokenizer.DBRX.ignoreMerges()).isFalse();
         List<String> all = new ArrayList<>();
         for (PreTokenizer p : PreTokenizer.values()) {
