@@ -79,7 +79,8 @@ final class GenerateCommand extends ModelCommand {
             }
             int limit = maxTokens < 0 ? generator.model().config().contextLength() : maxTokens;
             Sampler sampler = new Sampler(settings);
-            var request = new GenerationRequest(ids, limit, sampler, stops, Cancellation.none());
+            Cancellation stdoutClosed = new Cancellation();
+            var request = new GenerationRequest(ids, limit, sampler, stops, stdoutClosed);
             if (!json && !noDisplayPrompt) {
                 io.out().print(text);
                 io.out().flush();
@@ -88,6 +89,9 @@ final class GenerateCommand extends ModelCommand {
                 if (!json) {
                     io.out().print(piece);
                     io.out().flush();
+                    if (io.out().checkError()) {
+                        stdoutClosed.cancel(); // e.g. piped into head: nobody reads the rest
+                    }
                 }
             });
             report(result, sampler.seed());

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ final class Cli {
     private final Map<String, String> env = new HashMap<>();
     private Path workingDir = Path.of("").toAbsolutePath();
     private Path installDir;
+    private boolean stdoutClosed;
 
     record Result(int exitCode, String out, String err) {}
 
@@ -46,13 +48,35 @@ final class Cli {
         return this;
     }
 
+    /** Stdout fails every write, like a pipe whose reader has gone. */
+    Cli stdoutClosed() {
+        stdoutClosed = true;
+        return this;
+    }
+
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliIo io = new CliIo(new PrintWriter(out), new PrintWriter(err),
+        Writer stdout = stdoutClosed ? new FailingWriter() : out;
+        CliIo io = new CliIo(new PrintWriter(stdout), new PrintWriter(err),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, workingDir, installDir);
         int code = Main.run(args, io);
         return new Result(code, out.toString(), err.toString());
+    }
+
+    private static final class FailingWriter extends Writer {
+        @Override
+        public void write(char[] buf, int off, int len) throws IOException {
+            throw new IOException("Broken pipe");
+        }
+
+        @Override
+        public void flush() throws IOException {
+            throw new IOException("Broken pipe");
+        }
+
+        @Override
+        public void close() {}
     }
 
     static Result exec(String... args) {

@@ -77,4 +77,11 @@ class GenerateCommandTest {
         assertThat(a.get("seed").asLong()).isEqualTo(7);
     }
 
+
+    @Test
+    void stopsGeneratingWhenNobodyReadsStdout() {
+        Cli.Result r = new Cli().stdoutClosed().run("generate", "-m", model(), "-p", "Once upon a time", "-n", "500");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err()).contains("generation:     1 tokens", "stopped: cancelled");
+    }
 }
