@@ -11,7 +11,9 @@ import dev.kvasir.sample.SamplerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kvasir generate}: streams a continuation of the prompt to stdout, speed to stderr. */
@@ -67,13 +69,19 @@ final class GenerateCommand extends ModelCommand {
         super(io);
     }
 
+    @Mixin
+    GenerateCacheOptions cacheOptions;
+
     @Override
     public Integer call() {
-        String text = prompt.read(io);
+        cacheOptions.validate(io);
+        String text = cacheOptions.active() && !prompt.given() ? "" : prompt.read(io);
         SamplerSettings settings = samplerSettings();
         Threads.configure(threads);
-        try (Generator generator = Generator.load(ModelLocator.locate(common.model, io))) {
-            int[] ids = generator.tokenize(text);
+        try (Generator generator = Generator.load(CacheModel.locate(common.model, cacheOptions.cachePath(io), io))) {
+            PromptPlan plan = cacheOptions.active() ? cacheOptions.plan(generator, text, io)
+                    : PromptPlan.fresh(generator.tokenize(text), generator.newCache());
+            int[] ids = plan.input();
             if (ids.length == 0) {
                 throw new KvasirException("the prompt is empty and the model adds no BOS token; give a non-empty prompt");
             }
@@ -85,7 +93,12 @@ final class GenerateCommand extends ModelCommand {
                 io.out().print(text);
                 io.out().flush();
             }
-            GenerationResult result = generator.generate(request, generator.newCache(), (id, piece) -> {
+            long start = System.nanoTime();
+            long[] firstToken = {-1};
+            GenerationResult result = generator.generate(request, plan.kvCache(), (id, piece) -> {
+                if (firstToken[0] < 0) {
+                    firstToken[0] = System.nanoTime();
+                }
                 if (!json) {
                     io.out().print(piece);
                     io.out().flush();
@@ -94,7 +107,9 @@ final class GenerateCommand extends ModelCommand {
                     }
                 }
             });
-            report(result, sampler.seed());
+            double ttft = firstToken[0] < 0 ? 0 : (firstToken[0] - start) / 1e6;
+            java.nio.file.Path saved = cacheOptions.persist(plan, result, io);
+            report(result, sampler.seed(), cacheOptions.active() ? CacheJson.of(cacheOptions.cachePath(io), plan, ttft, saved) : null);
         }
         return 0;
     }
@@ -108,14 +123,17 @@ final class GenerateCommand extends ModelCommand {
         }
     }
 
-    private void report(GenerationResult result, long usedSeed) {
+    private void report(GenerationResult result, long usedSeed, CacheJson cache) {
         Timings t = result.timings();
         if (json) {
             io.out().println(Json.write(new GenerateJson(result.inputTokens(), result.generatedTokens(), result.text(),
-                    result.stopReason().name().toLowerCase(Locale.ROOT), usedSeed, TimingsJson.of(t))));
+                    result.stopReason().name().toLowerCase(Locale.ROOT), usedSeed, TimingsJson.of(t), cache)));
             return;
         }
         io.out().println();
+        if (cache != null) {
+            io.err().println(cache.describe());
+        }
         io.err().printf(Locale.ROOT, "prompt:     %5d tokens in %9.1f ms (%.1f tokens/s)%n", t.promptTokens(),
                 t.promptMillis(), t.promptTokensPerSecond());
         io.err().printf(Locale.ROOT, "generation: %5d tokens in %9.1f ms (%.1f tokens/s), stopped: %s%n",
@@ -124,7 +142,7 @@ final class GenerateCommand extends ModelCommand {
     }
 
     record GenerateJson(int[] promptTokenIds, int[] generatedTokenIds, String text, String stopReason, long seed,
-                        TimingsJson timings) {}
+                        TimingsJson timings, @JsonInclude(JsonInclude.Include.NON_NULL) CacheJson cache) {}
 
     record TimingsJson(int promptTokens, double promptMs, double promptTokensPerSecond, int generatedTokens,
                        double generationMs, double generationTokensPerSecond) {

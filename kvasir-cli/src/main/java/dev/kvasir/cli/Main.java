@@ -15,7 +15,8 @@ public final class Main {
     public static int run(String[] args, CliIo io) {
         CommandLine cli = new CommandLine(new KvasirCommand())
                 .addSubcommand("generate", new GenerateCommand(io))
-                .addSubcommand("tokenize", new TokenizeCommand(io));
+                .addSubcommand("tokenize", new TokenizeCommand(io))
+                .addSubcommand("cache-prompt", new CachePromptCommand(io));
         cli.setOut(io.out());
         cli.setErr(io.err());
         cli.setParameterExceptionHandler(ErrorReporter::usageError);

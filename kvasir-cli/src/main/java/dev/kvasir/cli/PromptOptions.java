@@ -20,12 +20,7 @@ final class PromptOptions {
             throw new KvasirException("give the prompt either with -p or with --prompt-file, not both");
         }
         if (file != null) {
-            Path path = io.workingDir().resolve(file);
-            try {
-                return Files.readString(path, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new KvasirException("cannot read prompt file " + path + ": " + describe(e));
-            }
+            return readFile(file, io);
         }
         if (text == null) {
             throw new KvasirException("no prompt: pass -p TEXT, -p - (stdin) or --prompt-file FILE");
@@ -38,6 +33,20 @@ final class PromptOptions {
             }
         }
         return text;
+    }
+
+    /** True when a prompt was given at all (commands where it is optional). */
+    boolean given() {
+        return text != null || file != null;
+    }
+
+    static String readFile(Path file, CliIo io) {
+        Path path = io.workingDir().resolve(file);
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new KvasirException("cannot read prompt file " + path + ": " + describe(e));
+        }
     }
 
     private static String describe(IOException e) {

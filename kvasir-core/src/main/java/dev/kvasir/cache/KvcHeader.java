@@ -10,7 +10,7 @@ import java.util.Map;
  * string entries (numbers in decimal, floats in Java's shortest exact form), plus user metadata
  * under {@code user.}. See docs/cache-format.md.
  */
-record KvcHeader(ModelIdentity model, CacheOptions options, Map<String, String> metadata) {
+public record KvcHeader(ModelIdentity model, CacheOptions options, Map<String, String> metadata) {
     static final String USER = "user.";
 
     Map<String, String> entries() {

@@ -42,6 +42,19 @@ final class KvcReader {
         }
     }
 
+    /** Reads and validates only the header: the model and cache a file was made for, without a model to check against. */
+    static KvcHeader header(Path path) {
+        try (Arena arena = Arena.ofConfined(); FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            KvcReader reader = new KvcReader(path, file);
+            return reader.header(new KvcCursor(file, 0, file.byteSize()));
+        } catch (NoSuchFileException e) {
+            throw new KvasirException(path + ": no such cache file", e);
+        } catch (IOException e) {
+            throw new KvasirException(path + ": cannot read the cache file (" + e.getMessage() + ")", e);
+        }
+    }
+
     private PromptCache read(ModelIdentity expected) {
         KvcCursor in = new KvcCursor(file, 0, file.byteSize());
         KvcHeader header = header(in);

@@ -60,6 +60,14 @@ public final class PromptCache {
         return KvcReader.load(path, model);
     }
 
+    /**
+     * Reads only the header of a .kvc file (model identity, cache options, user metadata as of the
+     * header), e.g. to find the model a file was made for before loading it.
+     */
+    public static KvcHeader readHeader(Path path) {
+        return KvcReader.header(path);
+    }
+
     static PromptCache loaded(ModelIdentity model, CacheOptions options, KvCache cache, int[] tokens,
                               Map<String, String> metadata, FileState file, LoadReport report) {
         PromptCache p = new PromptCache(model, options, cache, tokens, metadata);
