@@ -30,52 +30,34 @@ final class BpeMerges {
 
     /** The symbols (substrings of word) left when no adjacent pair has a merge rank. */
     List<String> apply(String word) {
-        int n = word.length();
-        int[] length = new int[n];
-        int[] prev = new int[n];
-        int[] next = new int[n];
-        for (int i = 0; i < n; i++) {
-            length[i] = 1;
-            prev[i] = i - 1;
-            next[i] = i + 1 < n ? i + 1 : -1;
-        }
+        SymbolChain chain = new SymbolChain(word);
         PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> a.rank != b.rank
                 ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
-        for (int i = 1; i < n; i++) {
-            offer(queue, word, length, i - 1, i);
+        for (int i = 1; i < chain.size(); i++) {
+            offer(queue, chain, i - 1, i);
         }
-        while (!queue.isEmpty()) {
-            Bigram bigram = queue.poll();
-            int left = bigram.left;
-            int right = bigram.right;
-            // a symbol only grows or empties, so unchanged lengths mean the pair is still current
-            if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != bigram.length) {
-                continue;
+        Bigram bigram;
+        while ((bigram = queue.poll()) != null) {
+            if (chain.isCurrent(bigram.left, bigram.right, bigram.length)) {
+                chain.merge(bigram.left, bigram.right);
+                offer(queue, chain, chain.prev(bigram.left), bigram.left);
+                offer(queue, chain, bigram.left, chain.next(bigram.left));
             }
-            length[left] += length[right];
-            length[right] = 0;
-            next[left] = next[right];
-            if (next[right] >= 0) {
-                prev[next[right]] = left;
-            }
-            offer(queue, word, length, prev[left], left);
-            offer(queue, word, length, left, next[left]);
         }
         List<String> symbols = new ArrayList<>();
-        for (int i = 0; i >= 0 && i < n; i = next[i]) {
-            symbols.add(word.substring(i, i + length[i]));
+        for (int i = chain.size() > 0 ? 0 : -1; i >= 0; i = chain.next(i)) {
+            symbols.add(chain.text(i));
         }
         return symbols;
     }
 
-    private void offer(PriorityQueue<Bigram> queue, String word, int[] length, int left, int right) {
+    private void offer(PriorityQueue<Bigram> queue, SymbolChain chain, int left, int right) {
         if (left < 0 || right < 0) {
             return;
         }
-        String key = word.substring(left, left + length[left]) + " " + word.substring(right, right + length[right]);
-        Integer rank = ranks.get(key);
+        Integer rank = ranks.get(chain.text(left) + " " + chain.text(right));
         if (rank != null) {
-            queue.add(new Bigram(left, right, rank, length[left] + length[right]));
+            queue.add(new Bigram(left, right, rank, chain.pairText(left, right).length()));
         }
     }
 }

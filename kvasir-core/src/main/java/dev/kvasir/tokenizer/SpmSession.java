@@ -14,11 +14,7 @@ import java.util.PriorityQueue;
 final class SpmSession {
     private final Vocabulary vocab;
     private final int[] byteTokens;
-    private final String text;
-    private final int[] start;
-    private final int[] length;
-    private final int[] prev;
-    private final int[] next;
+    private final SymbolChain chain;
     private final PriorityQueue<Bigram> queue = new PriorityQueue<>(Bigram.ORDER);
     /** Which two symbols formed each merged text; llama.cpp's rev_merge. */
     private final Map<String, int[]> revMerge = new HashMap<>();
@@ -39,48 +35,28 @@ final class SpmSession {
     SpmSession(Vocabulary vocab, int[] byteTokens, String text) {
         this.vocab = vocab;
         this.byteTokens = byteTokens;
-        this.text = text;
-        int symbols = text.codePointCount(0, text.length());
-        this.start = new int[symbols];
-        this.length = new int[symbols];
-        this.prev = new int[symbols];
-        this.next = new int[symbols];
-        int offset = 0;
-        for (int i = 0; i < symbols; i++) {
-            int n = Character.charCount(text.codePointAt(offset));
-            start[i] = offset;
-            length[i] = n;
-            prev[i] = i - 1;
-            offset += n;
-            next[i] = offset == text.length() ? -1 : i + 1;
-        }
+        this.chain = new SymbolChain(text);
     }
 
     void tokenize(IntList out) {
-        if (start.length == 0) {
+        if (chain.size() == 0) {
             return;
         }
-        for (int i = 1; i < start.length; i++) {
+        for (int i = 1; i < chain.size(); i++) {
             tryAddBigram(i - 1, i);
         }
         Bigram bigram;
         while ((bigram = queue.poll()) != null) {
             int left = bigram.left();
-            int right = bigram.right();
             // stale: one side was merged away or grew since this pair was queued
-            if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != bigram.size()) {
+            if (!chain.isCurrent(left, bigram.right(), bigram.size())) {
                 continue;
             }
-            length[left] += length[right];
-            length[right] = 0;
-            next[left] = next[right];
-            if (next[right] >= 0) {
-                prev[next[right]] = left;
-            }
-            tryAddBigram(prev[left], left);
-            tryAddBigram(left, next[left]);
+            chain.merge(left, bigram.right());
+            tryAddBigram(chain.prev(left), left);
+            tryAddBigram(left, chain.next(left));
         }
-        for (int i = 0; i != -1; i = next[i]) {
+        for (int i = 0; i != -1; i = chain.next(i)) {
             resegment(i, out);
         }
     }
@@ -89,7 +65,7 @@ final class SpmSession {
         if (left == -1 || right == -1) {
             return;
         }
-        String merged = text.substring(start[left], start[left] + length[left] + length[right]);
+        String merged = chain.pairText(left, right);
         int id = vocab.id(merged);
         if (id == Vocabulary.NONE) {
             return;
@@ -99,7 +75,7 @@ final class SpmSession {
     }
 
     private void resegment(int symbol, IntList out) {
-        String piece = text.substring(start[symbol], start[symbol] + length[symbol]);
+        String piece = chain.text(symbol);
         int id = vocab.id(piece);
         if (id != Vocabulary.NONE) {
             out.add(id);
