@@ -1,5 +1,8 @@
 package dev.kvasir.cache;
 
+import dev.kvasir.tensor.Parallel;
+import dev.kvasir.tensor.VectorOps;
+
 /**
  * Causal (optionally windowed) scaled dot-product attention with an online softmax over blocks of
  * stored positions, shared by every cache kind.
@@ -7,7 +10,8 @@ package dev.kvasir.cache;
  * <p>Blocks are aligned to absolute positions ({@link #BLOCK}), never to batch or storage
  * boundaries, so a query's result depends only on its position, its vector and the stored K/V it
  * sees: evaluating a prompt in one batch or in pieces, or after a save/load, gives identical bits.
- * Not thread-safe: each cache owns one instance with its scratch buffers.
+ * Rows (query token × head) run in parallel on {@link Parallel}; the result does not depend on the
+ * thread count. Not thread-safe: each cache owns one instance with its scratch buffers.
  */
 final class Attention {
     static final int BLOCK = 256;
@@ -76,47 +80,52 @@ final class Attention {
     }
 
     private void accumulate(float[] q, int n, int heads, int pos0, int keep, int window, int b, int bEnd, float[] out) {
-        int group = heads / kvHeads;
+        // Rows (query token, head) are independent; a chunk of rows per task keeps tiny models inline.
+        int grain = Math.max(1, 32768 / ((bEnd - b) * headDim));
+        Parallel.forRange(0, n * heads, grain, (from, to) -> {
+            float[] scores = new float[BLOCK];
+            for (int r = from; r < to; r++) {
+                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, scores);
+            }
+        });
+    }
+
+    /** Folds block {@code [b, bEnd)} into the running softmax of row {@code r} (query at position {@code qp}). */
+    private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out, float[] scores) {
+        int visEnd = Math.min(bEnd, qp + 1);
+        int pinEnd = Math.min(visEnd, keep);
+        int winStart = Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1));
+        if (b >= pinEnd && winStart >= visEnd) {
+            return;
+        }
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        for (int i = 0; i < n; i++) {
-            int qp = pos0 + i;
-            int visEnd = Math.min(bEnd, qp + 1);
-            int pinEnd = Math.min(visEnd, keep);
-            int winStart = Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1));
-            if (b >= pinEnd && winStart >= visEnd) {
+        int qOff = r * headDim;
+        int kvOff = (r % heads) / (heads / kvHeads) * headDim;
+        float blockMax = Float.NEGATIVE_INFINITY;
+        for (int p = b; p < visEnd; p++) {
+            if (p >= pinEnd && p < winStart) {
                 continue;
             }
-            for (int h = 0; h < heads; h++) {
-                int r = i * heads + h;
-                int qOff = r * headDim;
-                int kvOff = (h / group) * headDim;
-                float blockMax = Float.NEGATIVE_INFINITY;
-                for (int p = b; p < visEnd; p++) {
-                    if (p >= pinEnd && p < winStart) {
-                        continue;
-                    }
-                    float s = KvMath.dot(q, qOff, kBlock, (p - b) * kvDim + kvOff, headDim) * scale;
-                    scores[p - b] = s;
-                    blockMax = Math.max(blockMax, s);
-                }
-                float newMax = Math.max(max[r], blockMax);
-                float correction = (float) Math.exp(max[r] - newMax);
-                if (correction != 1f) {
-                    KvMath.scale(out, qOff, headDim, correction);
-                }
-                float total = sum[r] * correction;
-                for (int p = b; p < visEnd; p++) {
-                    if (p >= pinEnd && p < winStart) {
-                        continue;
-                    }
-                    float e = (float) Math.exp(scores[p - b] - newMax);
-                    total += e;
-                    KvMath.axpy(e, vBlock, (p - b) * kvDim + kvOff, out, qOff, headDim);
-                }
-                max[r] = newMax;
-                sum[r] = total;
-            }
+            float s = VectorOps.dot(q, qOff, kBlock, (p - b) * kvDim + kvOff, headDim) * scale;
+            scores[p - b] = s;
+            blockMax = Math.max(blockMax, s);
         }
+        float newMax = Math.max(max[r], blockMax);
+        float correction = (float) Math.exp(max[r] - newMax);
+        if (correction != 1f) {
+            VectorOps.scale(out, qOff, headDim, correction);
+        }
+        float total = sum[r] * correction;
+        for (int p = b; p < visEnd; p++) {
+            if (p >= pinEnd && p < winStart) {
+                continue;
+            }
+            float e = (float) Math.exp(scores[p - b] - newMax);
+            total += e;
+            VectorOps.axpy(e, vBlock, (p - b) * kvDim + kvOff, out, qOff, headDim);
+        }
+        max[r] = newMax;
+        sum[r] = total;
     }
 
     private void checkHeads(int heads, float[] q, int n, float[] out) {

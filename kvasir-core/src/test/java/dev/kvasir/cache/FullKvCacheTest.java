@@ -65,6 +65,21 @@ class FullKvCacheTest {
     }
 
     @Test
+    void threadCountDoesNotChangeBits() {
+        KvFixture f = new KvFixture(new KvLayout(1, 2, 64), 8, 300, 6); // wide heads: rows really run in parallel
+        int threads = dev.kvasir.tensor.Parallel.threads();
+        try {
+            dev.kvasir.tensor.Parallel.setThreads(1);
+            float[][] serial = f.run(new FullKvCache(f.layout), 0, 300, 300);
+            dev.kvasir.tensor.Parallel.setThreads(3);
+            float[][] parallel = f.run(new FullKvCache(f.layout), 0, 300, 300);
+            assertThat(parallel[0]).containsExactly(serial[0]);
+        } finally {
+            dev.kvasir.tensor.Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
     void trimThenReextendReproducesOutputs() {
         KvFixture f = KvFixture.small(T, 3);
         FullKvCache cache = new FullKvCache(f.layout);
