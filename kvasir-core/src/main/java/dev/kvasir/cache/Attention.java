@@ -106,7 +106,7 @@ final class Attention {
             if (p >= pinEnd && p < winStart) {
                 continue;
             }
-            float s = VectorOps.dot(q, qOff, kBlock, (p - b) * kvDim + kvOff, headDim) * scale;
+            float s = AttentionDot.dot(q, qOff, kBlock, (p - b) * kvDim + kvOff, headDim) * scale;
             scores[p - b] = s;
             blockMax = Math.max(blockMax, s);
         }

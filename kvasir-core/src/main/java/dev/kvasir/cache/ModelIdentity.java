@@ -1,5 +1,9 @@
 package dev.kvasir.cache;
 
+import dev.kvasir.model.Model;
+import dev.kvasir.model.ModelConfig;
+import java.util.Locale;
+
 /**
  * What a cache file must match to be used with a model: the model file's fingerprint, and the
  * settings that decide the meaning of stored keys (layout, RoPE). Keys are stored after RoPE, so a
@@ -7,7 +11,12 @@ package dev.kvasir.cache;
  *
  * @param fingerprint  {@code GgufFile.fingerprint()} of the model file
  * @param architecture {@code general.architecture}, e.g. "llama"
- * @param ropeType     "norm" or "neox" (llama.cpp's names)
+ * @param ropeType     "normal" or "neox" ({@link dev.kvasir.model.RopeMode})
  */
 public record ModelIdentity(String fingerprint, String architecture, KvLayout layout, float ropeFreqBase, String ropeType) {
+    public static ModelIdentity of(Model model) {
+        ModelConfig c = model.config();
+        return new ModelIdentity(model.gguf().fingerprint(), c.architecture().ggufName(), c.kvLayout(), c.ropeFreqBase(),
+                c.architecture().ropeMode().name().toLowerCase(Locale.ROOT));
+    }
 }

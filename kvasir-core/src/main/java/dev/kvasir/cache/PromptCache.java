@@ -1,12 +1,12 @@
 package dev.kvasir.cache;
 
 import dev.kvasir.KvasirException;
+import dev.kvasir.io.AtomicFile;
+import dev.kvasir.model.Model;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
@@ -49,6 +49,16 @@ public final class PromptCache {
     /** An empty cache for a model described by its identity (layout, fingerprint, RoPE). */
     public static PromptCache create(ModelIdentity model, CacheOptions options) {
         return new PromptCache(model, options, options.newCache(model.layout()), new int[0], Map.of());
+    }
+
+    /** An empty cache for a loaded model. */
+    public static PromptCache create(Model model, CacheOptions options) {
+        return create(ModelIdentity.of(model), options);
+    }
+
+    /** Loads a .kvc file for a loaded model; see {@link #load(Path, ModelIdentity)}. */
+    public static PromptCache load(Path path, Model model) {
+        return load(path, ModelIdentity.of(model));
     }
 
     /**
@@ -256,27 +266,19 @@ public final class PromptCache {
     }
 
     private long rewrite(Path target) throws IOException {
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
-        long written;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                RecordSink sink = new RecordSink(channel);
-                KvcWriter.writeHeader(sink, new KvcHeader(model, options, metadata));
-                KvcWriter.writeCheckpoint(sink, cache, 0, tokens(), null);
-                channel.force(true);
-                written = channel.size();
-            }
-            move(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        syncDirectory(dir);
-        file = new FileState(target, written, count, heldRows(0));
+        long[] written = {0};
+        Files.createDirectories(target.getParent());
+        AtomicFile.write(target, channel -> {
+            RecordSink sink = new RecordSink(channel);
+            KvcWriter.writeHeader(sink, new KvcHeader(model, options, metadata));
+            KvcWriter.writeCheckpoint(sink, cache, 0, tokens(), null);
+            written[0] = channel.size();
+        });
+        syncDirectory(target.getParent());
+        file = new FileState(target, written[0], count, heldRows(0));
         appendable = true;
         metadataDirty = false;
-        return written;
+        return written[0];
     }
 
     private long heldRows(int from) {
@@ -285,14 +287,6 @@ public final class PromptCache {
             rows += s[1];
         }
         return rows;
-    }
-
-    private static void move(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     /** Makes the rename durable; not every platform can open a directory, which only weakens durability. */
