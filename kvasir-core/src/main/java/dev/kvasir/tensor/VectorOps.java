@@ -30,9 +30,21 @@ public final class VectorOps {
         for (int bound = n - L; i <= bound; i += L) {
             acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /**
+     * Adds the lanes left to right. {@code reduceLanes(ADD)} leaves the order open and interpreted, C1 and C2
+     * code differ, so the same call could round differently before and after JIT warm-up.
+     */
+    private static float sumLanes(FloatVector v) {
+        float sum = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            sum += v.lane(lane);
         }
         return sum;
     }
@@ -106,7 +118,7 @@ public final class VectorOps {
             e.intoArray(x, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;
