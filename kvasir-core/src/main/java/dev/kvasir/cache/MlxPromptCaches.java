@@ -162,7 +162,7 @@ public final class MlxPromptCaches {
      */
     static int[] keyOrder(ModelIdentity model) {
         int hd = model.layout().headDim();
-        if (!model.ropeType().equals("normal") || hd % 2 != 0) {
+        if (!model.ropeType().equals("norm") || hd % 2 != 0) {
             return identity(hd);
         }
         int[] order = new int[hd];

@@ -2,7 +2,7 @@ package dev.kvasir.cache;
 
 import dev.kvasir.model.Model;
 import dev.kvasir.model.ModelConfig;
-import java.util.Locale;
+import dev.kvasir.model.RopeMode;
 
 /**
  * What a cache file must match to be used with a model: the model file's fingerprint, and the
@@ -11,12 +11,12 @@ import java.util.Locale;
  *
  * @param fingerprint  {@code GgufFile.fingerprint()} of the model file
  * @param architecture {@code general.architecture}, e.g. "llama"
- * @param ropeType     "normal" or "neox" ({@link dev.kvasir.model.RopeMode})
+ * @param ropeType     "norm" or "neox": llama.cpp's names of the {@link dev.kvasir.model.RopeMode}s
  */
 public record ModelIdentity(String fingerprint, String architecture, KvLayout layout, float ropeFreqBase, String ropeType) {
     public static ModelIdentity of(Model model) {
         ModelConfig c = model.config();
         return new ModelIdentity(model.gguf().fingerprint(), c.architecture().ggufName(), c.kvLayout(), c.ropeFreqBase(),
-                c.architecture().ropeMode().name().toLowerCase(Locale.ROOT));
+                c.architecture().ropeMode() == RopeMode.NEOX ? "neox" : "norm");
     }
 }

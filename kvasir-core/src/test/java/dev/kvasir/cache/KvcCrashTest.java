@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KvcCrashTest {
     static final KvLayout LAYOUT = new KvLayout(4, 4, 32);
-    static final ModelIdentity MODEL = new ModelIdentity("fp-crash", "llama", LAYOUT, 10000f, "normal");
+    static final ModelIdentity MODEL = new ModelIdentity("fp-crash", "llama", LAYOUT, 10000f, "norm");
     static final long SEED = 77;
     static final int LIMIT = 100_000;
     private static final int KILLS = 10;

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The .kvc format: round trips, append-only checkpoints, corruption handling, refusals. */
 class KvcFileTest {
     static final KvLayout LAYOUT = new KvLayout(2, 2, 8);
-    static final ModelIdentity MODEL = new ModelIdentity("fp-aaaa", "llama", LAYOUT, 10000f, "normal");
+    static final ModelIdentity MODEL = new ModelIdentity("fp-aaaa", "llama", LAYOUT, 10000f, "norm");
 
     @TempDir
     Path dir;
@@ -144,11 +144,11 @@ class KvcFileTest {
         PromptCache pc = PromptCache.create(MODEL, CacheOptions.full());
         SyntheticKv.fill(pc, 1, 10, 10);
         pc.save(file);
-        assertThatThrownBy(() -> PromptCache.load(file, new ModelIdentity("fp-bbbb", "llama", LAYOUT, 10000f, "normal")))
+        assertThatThrownBy(() -> PromptCache.load(file, new ModelIdentity("fp-bbbb", "llama", LAYOUT, 10000f, "norm")))
                 .isInstanceOf(KvasirException.class).hasMessageContaining("fp-aaaa").hasMessageContaining("fp-bbbb");
-        assertThatThrownBy(() -> PromptCache.load(file, new ModelIdentity("fp-aaaa", "llama", new KvLayout(2, 4, 8), 10000f, "normal")))
+        assertThatThrownBy(() -> PromptCache.load(file, new ModelIdentity("fp-aaaa", "llama", new KvLayout(2, 4, 8), 10000f, "norm")))
                 .isInstanceOf(KvasirException.class).hasMessageContaining("2 layers x 2 KV heads").hasMessageContaining("2 layers x 4 KV heads");
-        assertThatThrownBy(() -> PromptCache.load(file, new ModelIdentity("fp-aaaa", "llama", LAYOUT, 500000f, "normal")))
+        assertThatThrownBy(() -> PromptCache.load(file, new ModelIdentity("fp-aaaa", "llama", LAYOUT, 500000f, "norm")))
                 .isInstanceOf(KvasirException.class).hasMessageContaining("RoPE");
 
         byte[] bytes = Files.readAllBytes(file);

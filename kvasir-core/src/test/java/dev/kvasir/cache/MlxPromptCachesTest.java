@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MlxPromptCachesTest {
     private static final KvLayout LAYOUT = new KvLayout(2, 2, 4);
-    private static final ModelIdentity LLAMA = new ModelIdentity("fp", "llama", LAYOUT, 10000f, "normal");
+    private static final ModelIdentity LLAMA = new ModelIdentity("fp", "llama", LAYOUT, 10000f, "norm");
 
     @TempDir
     Path dir;
@@ -87,11 +87,11 @@ class MlxPromptCachesTest {
         PromptCache pc = PromptCache.create(LLAMA, CacheOptions.full());
         SyntheticKv.fill(pc, 1, 4, 4);
         MlxPromptCaches.export(pc, file);
-        assertThatThrownBy(() -> MlxPromptCaches.importFrom(file, new ModelIdentity("other", "llama", LAYOUT, 10000f, "normal")))
+        assertThatThrownBy(() -> MlxPromptCaches.importFrom(file, new ModelIdentity("other", "llama", LAYOUT, 10000f, "norm")))
                 .isInstanceOf(KvasirException.class).hasMessageContaining("fp").hasMessageContaining("other");
-        assertThatThrownBy(() -> MlxPromptCaches.importFrom(file, new ModelIdentity("fp", "llama", new KvLayout(3, 2, 4), 10000f, "normal")))
+        assertThatThrownBy(() -> MlxPromptCaches.importFrom(file, new ModelIdentity("fp", "llama", new KvLayout(3, 2, 4), 10000f, "norm")))
                 .isInstanceOf(KvasirException.class).hasMessageContaining("2 layers but the model has 3");
-        assertThatThrownBy(() -> MlxPromptCaches.importFrom(file, new ModelIdentity("fp", "llama", new KvLayout(2, 1, 8), 10000f, "normal")))
+        assertThatThrownBy(() -> MlxPromptCaches.importFrom(file, new ModelIdentity("fp", "llama", new KvLayout(2, 1, 8), 10000f, "norm")))
                 .isInstanceOf(KvasirException.class).hasMessageContaining("shape");
     }
 }

@@ -78,6 +78,12 @@ class PromptCacheModelTest {
     }
 
     @Test
+    void identityNamesTheModelFileAndItsKvShape() {
+        ModelIdentity id = ModelIdentity.of(model);
+        assertThat(id).isEqualTo(new ModelIdentity(model.gguf().fingerprint(), "llama", new KvLayout(5, 4, 8), 10000f, "norm"));
+    }
+
+    @Test
     void cachedPrefixThenRestEqualsTheWholeFromScratch() {
         Path file = dir.resolve("a.kvc");
         sameBits(() -> model.forward(text, 0, 30, model.newCache()).clone(), () -> {
