@@ -8,7 +8,6 @@ import dev.kvasir.workflow.CacheIdentity;
 import dev.kvasir.workflow.CacheKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -94,12 +93,12 @@ final class GenerateCacheOptions {
         return IntStream.concat(Arrays.stream(a), Arrays.stream(b)).toArray();
     }
 
-    /** Records the use for 'kvasir cache gc' (oldest-used first), where the file system does not track access times. */
+    /** Records the use for 'kvasir cache gc' (least recently used first) in the modification time; see StoredCache.lastUsed. */
     static void markUsed(Path path) {
         try {
-            Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(null, FileTime.fromMillis(System.currentTimeMillis()), null);
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            // only gc's ordering is affected
+            Files.setLastModifiedTime(path, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (java.io.IOException e) {
+            // a read-only cache stays usable; only gc's ordering is affected
         }
     }
 }

@@ -16,7 +16,14 @@ public final class Main {
         CommandLine cli = new CommandLine(new KvasirCommand())
                 .addSubcommand("generate", new GenerateCommand(io))
                 .addSubcommand("tokenize", new TokenizeCommand(io))
-                .addSubcommand("cache-prompt", new CachePromptCommand(io));
+                .addSubcommand("cache-prompt", new CachePromptCommand(io))
+                .addSubcommand("cache", new CommandLine(new CacheCommand())
+                        .addSubcommand("info", new CacheInfoCommand(io))
+                        .addSubcommand("verify", new CacheVerifyCommand(io))
+                        .addSubcommand("trim", new CacheTrimCommand(io))
+                        .addSubcommand("compact", new CacheCompactCommand(io))
+                        .addSubcommand("ls", new CacheLsCommand(io))
+                        .addSubcommand("gc", new CacheGcCommand(io)));
         cli.setOut(io.out());
         cli.setErr(io.err());
         cli.setParameterExceptionHandler(ErrorReporter::usageError);
