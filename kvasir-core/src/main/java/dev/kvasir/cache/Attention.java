@@ -1,5 +1,6 @@
 package dev.kvasir.cache;
 
+import dev.kvasir.tensor.GgmlType;
 import dev.kvasir.tensor.Parallel;
 import dev.kvasir.tensor.VectorOps;
 
@@ -26,11 +27,14 @@ final class Attention {
     private final int kvDim;
     private final float[] kBlock;
     private final float[] vBlock;
-    private final float[] scores = new float[BLOCK];
     private float[] max = new float[0];
     private float[] sum = new float[0];
 
-    Attention(KvLayout layout) {
+    /** Whether K/V are stored as F16: then the arithmetic is ggml's F16 flash attention (see {@link GgmlF16}). */
+    private final boolean f16;
+
+    Attention(KvLayout layout, GgmlType storage) {
+        this.f16 = storage == GgmlType.F16;
         this.kvHeads = layout.kvHeads();
         this.headDim = layout.headDim();
         this.kvDim = layout.kvDim();
@@ -83,48 +87,61 @@ final class Attention {
         // Rows (query token, head) are independent; a chunk of rows per task keeps tiny models inline.
         int grain = Math.max(1, 32768 / ((bEnd - b) * headDim));
         Parallel.forRange(0, n * heads, grain, (from, to) -> {
-            float[] scores = new float[BLOCK];
+            float[] qh = new float[headDim];
             for (int r = from; r < to; r++) {
-                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, scores);
+                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, qh);
             }
         });
     }
 
-    /** Folds block {@code [b, bEnd)} into the running softmax of row {@code r} (query at position {@code qp}). */
-    private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out, float[] scores) {
+    /**
+     * Folds block {@code [b, bEnd)} into the running softmax of row {@code r} (query at position {@code qp}),
+     * one position at a time as ggml's CPU flash attention does. Over an F16 cache it also rounds as
+     * ggml does (query rounded to F16, the weighted V sum kept in F16), so the near-ties of greedy
+     * decoding break the way llama.cpp breaks them.
+     */
+    private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out, float[] qh) {
         int visEnd = Math.min(bEnd, qp + 1);
         int pinEnd = Math.min(visEnd, keep);
         int winStart = Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1));
         if (b >= pinEnd && winStart >= visEnd) {
             return;
         }
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float scale = 1f / (float) Math.sqrt(headDim);
         int qOff = r * headDim;
         int kvOff = (r % heads) / (heads / kvHeads) * headDim;
-        float blockMax = Float.NEGATIVE_INFINITY;
+        for (int d = 0; d < headDim; d++) {
+            qh[d] = f16 ? GgmlF16.round(q[qOff + d]) : q[qOff + d];
+        }
+        float m = max[r];
+        float total = sum[r];
         for (int p = b; p < visEnd; p++) {
             if (p >= pinEnd && p < winStart) {
                 continue;
             }
-            float s = AttentionDot.dot(q, qOff, kBlock, (p - b) * kvDim + kvOff, headDim) * scale;
-            scores[p - b] = s;
-            blockMax = Math.max(blockMax, s);
-        }
-        float newMax = Math.max(max[r], blockMax);
-        float correction = (float) Math.exp(max[r] - newMax);
-        if (correction != 1f) {
-            VectorOps.scale(out, qOff, headDim, correction);
-        }
-        float total = sum[r] * correction;
-        for (int p = b; p < visEnd; p++) {
-            if (p >= pinEnd && p < winStart) {
-                continue;
+            int kv = (p - b) * kvDim + kvOff;
+            float s = (f16 ? GgmlF16.dot(kBlock, kv, qh, headDim) : AttentionDot.dot(kBlock, kv, qh, 0, headDim)) * scale;
+            float ms = 1f;
+            float vs = 1f;
+            if (s > m) {
+                ms = (float) Math.exp(m - s);
+                m = s;
+                if (f16) {
+                    GgmlF16.scale(out, qOff, headDim, ms);
+                } else {
+                    VectorOps.scale(out, qOff, headDim, ms);
+                }
+            } else {
+                vs = (float) Math.exp(s - m);
             }
-            float e = (float) Math.exp(scores[p - b] - newMax);
-            total += e;
-            VectorOps.axpy(e, vBlock, (p - b) * kvDim + kvOff, out, qOff, headDim);
+            if (f16) {
+                GgmlF16.mad(out, qOff, vBlock, kv, headDim, vs);
+            } else {
+                VectorOps.axpy(vs, vBlock, kv, out, qOff, headDim);
+            }
+            total = Math.fma(total, ms, vs);
         }
-        max[r] = newMax;
+        max[r] = m;
         sum[r] = total;
     }
 

@@ -16,7 +16,7 @@ public final class FullKvCache extends LinearKvCache {
     }
 
     public FullKvCache(KvLayout layout, GgmlType type) {
-        super(layout, () -> newRows(type, layout.kvDim()));
+        super(layout, type, () -> newRows(type, layout.kvDim()));
         this.type = type;
     }
 

@@ -1,5 +1,6 @@
 package dev.kvasir.cache;
 
+import dev.kvasir.tensor.GgmlType;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -12,10 +13,12 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
     private final Track[] keys;
     private final Track[] values;
     private final int[] pending;
+    private final GgmlType storage;
     private final Attention attention;
     private int size;
 
-    LinearKvCache(KvLayout layout, Supplier<Track> tracks) {
+    /** {@code storage}: the element type K/V are rounded to, which decides the attention's arithmetic. */
+    LinearKvCache(KvLayout layout, GgmlType storage, Supplier<Track> tracks) {
         this.layout = layout;
         this.keys = new Track[layout.layers()];
         this.values = new Track[layout.layers()];
@@ -24,7 +27,8 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
             values[l] = tracks.get();
         }
         this.pending = new int[layout.layers()];
-        this.attention = new Attention(layout);
+        this.storage = storage;
+        this.attention = new Attention(layout, storage);
     }
 
     LinearKvCache(LinearKvCache other) {
@@ -36,7 +40,8 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
             values[l] = other.values[l].copy();
         }
         this.pending = new int[layout.layers()];
-        this.attention = new Attention(layout);
+        this.storage = other.storage;
+        this.attention = new Attention(layout, storage);
         this.size = other.size;
     }
 

@@ -27,7 +27,7 @@ public final class QuantizedKvCache extends LinearKvCache {
     private final Settings settings;
 
     public QuantizedKvCache(KvLayout layout, Settings settings) {
-        super(layout, () -> track(layout, settings));
+        super(layout, GgmlType.F32, () -> track(layout, settings)); // dequantized values: plain F32 arithmetic
         this.settings = settings;
     }
 

@@ -54,7 +54,7 @@ public final class RotatingKvCache implements KvCache {
             pendingValues[l] = FullKvCache.newRows(type, layout.kvDim());
         }
         this.pending = new int[layers];
-        this.attention = new Attention(layout);
+        this.attention = new Attention(layout, type);
     }
 
     private RotatingKvCache(RotatingKvCache other) {

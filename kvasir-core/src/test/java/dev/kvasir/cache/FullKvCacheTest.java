@@ -9,6 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class FullKvCacheTest {
     private static final int T = 600; // crosses chunk (256) and attention block (256) boundaries
+    /**
+     * Attention over an F16 cache rounds as ggml does: the query to F16 (scores move by about
+     * |q|·|k|·2^-11) and the running V sum to F16 after every position (2^-11 relative per step,
+     * accumulating over the few hundred positions here). With |q|,|k|,|v| of order 1 the result stays
+     * within 4e-3 of the exact attention over the same F16 K/V; a wrong softmax or mask is off by far more.
+     */
+    static final double F16_ARITHMETIC_TOLERANCE = 4e-3;
 
     @Test
     void f32AttentionMatchesOracle() {
@@ -17,7 +24,7 @@ class FullKvCacheTest {
 
     @Test
     void f16AttentionMatchesOracleOnRoundedValues() {
-        checkAgainstOracle(GgmlType.F16, AttentionOracle::f16, 2e-5);
+        checkAgainstOracle(GgmlType.F16, AttentionOracle::f16, F16_ARITHMETIC_TOLERANCE);
     }
 
     @Test
