@@ -88,8 +88,9 @@ final class Attention {
         int grain = Math.max(1, 32768 / ((bEnd - b) * headDim));
         Parallel.forRange(0, n * heads, grain, (from, to) -> {
             float[] qh = new float[headDim];
+            float[] acc = new float[GgmlF16.STEP];
             for (int r = from; r < to; r++) {
-                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, qh);
+                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, qh, acc);
             }
         });
     }
@@ -100,7 +101,8 @@ final class Attention {
      * ggml does (query rounded to F16, the weighted V sum kept in F16), so the near-ties of greedy
      * decoding break the way llama.cpp breaks them.
      */
-    private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out, float[] qh) {
+    private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out,
+            float[] qh, float[] acc) {
         int visEnd = Math.min(bEnd, qp + 1);
         int pinEnd = Math.min(visEnd, keep);
         int winStart = Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1));
@@ -120,7 +122,7 @@ final class Attention {
                 continue;
             }
             int kv = (p - b) * kvDim + kvOff;
-            float s = (f16 ? GgmlF16.dot(kBlock, kv, qh, headDim) : AttentionDot.dot(kBlock, kv, qh, 0, headDim)) * scale;
+            float s = (f16 ? GgmlF16.dot(kBlock, kv, qh, headDim, acc) : AttentionDot.dot(kBlock, kv, qh, 0, headDim)) * scale;
             float ms = 1f;
             float vs = 1f;
             if (s > m) {

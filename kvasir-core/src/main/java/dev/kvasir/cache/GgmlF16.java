@@ -7,7 +7,7 @@ package dev.kvasir.cache;
  */
 final class GgmlF16 {
     /** Elements per ggml F16 SIMD step on AVX2: 4 registers of 8 lanes. */
-    private static final int STEP = 32;
+    static final int STEP = 32;
     private static final int LANES = 8;
 
     private GgmlF16() {
@@ -17,12 +17,15 @@ final class GgmlF16 {
         return Float.float16ToFloat(Float.floatToFloat16(x));
     }
 
-    /** ggml_vec_dot_f16: 4×8-lane FMA accumulators over whole steps, ggml's reduction tree, leftovers in double. */
-    static float dot(float[] x, int xo, float[] y, int n) {
+    /**
+     * ggml_vec_dot_f16: 4×8-lane FMA accumulators over whole steps, ggml's reduction tree, leftovers
+     * in double. {@code acc} is scratch of {@link #STEP} floats (no allocation per call).
+     */
+    static float dot(float[] x, int xo, float[] y, int n, float[] acc) {
         int np = n & ~(STEP - 1);
         double sum = 0;
         if (np > 0) {
-            float[] acc = new float[STEP];
+            java.util.Arrays.fill(acc, 0, STEP, 0f);
             for (int i = 0; i < np; i += STEP) {
                 for (int j = 0; j < STEP; j++) {
                     acc[j] = Math.fma(x[xo + i + j], y[i + j], acc[j]);

@@ -37,7 +37,7 @@ class GgmlF16Test {
                 y[i] = GgmlF16.round((float) rnd.nextDouble(-1, 1));
                 exact += (double) x[i + 3] * y[i];
             }
-            assertThat((double) GgmlF16.dot(x, 3, y, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat((double) GgmlF16.dot(x, 3, y, n, new float[GgmlF16.STEP])).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 }
