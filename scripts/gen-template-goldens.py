@@ -218,6 +218,15 @@ SNIPPETS = [
     "{{ 'a' }}\n{{ 'b' }}\n  {{ 'c' }}  \n",
     # strftime and globals
     "{{ strftime_now('%d %b %Y') }} {{ strftime_now('%Y-%m-%d %H:%M:%S %A %B %j %I%p') }} {{ dict(a=1, b='x') }} {{ namespace(a=1).a }} {{ range(5, 0, -2)|list }}",
+    # features of newer chat templates (reverse scans, think-tag splitting, content type checks)
+    "{% set ns = namespace(last=-1) %}{% for m in msgs[::-1] %}{% set i = (msgs|length - 1) - loop.index0 %}{% if ns.last == -1 and m.role == 'user' %}{% set ns.last = i %}{% endif %}{% endfor %}{{ ns.last }}",
+    "{% set c = '<think>\\nplan\\n</think>\\n\\nanswer\\n' %}[{{ c.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') }}][{{ c.split('</think>')[-1].lstrip('\\n') }}]",
+    "{% for m in msgs %}{{ m.content is string }}{{ m.content is not mapping }}{% if loop.changed(m.role) %}*{% endif %}{% endfor %} {{ '%s=%d%%' % ('x', 5) }} {{ '%05.1f|%-4s|%r' % (3.14159, 'ab', 'q') }}",
+    "{{ '}}' }} {{ '{%' ~ \"%}\" }} {{ 'a' 'b' \"c\" }} {{ 0x1F }} {{ 1_000 }} {{ 0b101 }} {{ 1.5e3 }} {{ (1, 2) < (1, 3) }} {{ [1, [2]] == [1, [2]] }} {{ {'a': 1} == {'a': 1.0} }}",
+    "{% set acc = '' %}{% for x in l %}{% set acc = acc ~ x %}{{ acc }},{% endfor %}[{{ acc }}] {{ missing|items|list }} {{ d|length }} {{ 'b' in d.b }} {{ 'c' in d.b }} {{ l|unique|list }} {{ [3, 1]|map('abs')|list }}",
+    "{% macro m() %}\n  line\n  {% if true %}\n  in if\n  {% endif %}\n{% endmacro %}[{{ m() }}]{{ m()|length }}",
+    "{{ msgs|map(attribute='content')|map('trim')|join('|') }} {{ msgs[0]|dictsort }} {{ msgs|selectattr('content', 'in', ['hi', 'yo'])|list|length }} {{ l|select('gt', 1)|list }} {{ l|reject('==', 1)|list }}",
+    "{{ ''.join(['a', 'b']) }} {{ 'a-b-c'.split('-', 1) }} {{ 'x'.center(5) }}|{{ 'Ab'.lower is defined }} {{ 'Ab'.nope is defined }} {{ ' '.isspace() }} {{ '12'.isdigit() }} {{ 'abc'.index('c') }} {{ 'abcabc'.rfind('b') }}",
     # syntax errors
     "{% if true %}unclosed",
     "{{ 1 + }}",

@@ -25,6 +25,11 @@ public final class Json {
         return write(value, JsonStyle.COMPACT);
     }
 
+    /** Python's {@code repr(float)} as json.dumps writes it (NaN and Infinity as json.dumps spells them). */
+    public static String pythonFloat(double d) {
+        return JsonWriter.pythonFloat(d);
+    }
+
     public static String write(Object value, JsonStyle style) {
         StringBuilder out = new StringBuilder();
         new JsonWriter(out, style).value(value, 0);

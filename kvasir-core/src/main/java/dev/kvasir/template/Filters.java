@@ -46,7 +46,7 @@ final class Filters {
             case "abs" -> abs(v);
             case "round" -> round(v, a);
             case "indent" -> indent(PyFormat.str(v), a);
-            case "center" -> center(PyFormat.str(v), (int) Args.integer(a.get(0, "width", 80L), name));
+            case "center" -> PyStrings.center(PyFormat.str(v), (int) Args.integer(a.get(0, "width", 80L), name));
             case "format" -> PrintfFormat.format(PyFormat.str(v), positional);
             case "wordcount" -> (long) PyStrings.split(PyFormat.str(v), null, -1).size();
             case "attr" -> Attributes.getattr(v, Args.str(a.get(0, "name", Args.REQUIRED), name));
@@ -85,11 +85,6 @@ final class Filters {
         Object indent = a.get(1, "indent", null);
         Object separators = a.get(2, "separators", null);
         boolean sortKeys = Py.truthy(a.get(3, "sort_keys", false));
-        String indentText = switch (indent) {
-            case null -> null;
-            case String s -> s;
-            default -> " ".repeat((int) Math.max(0, Args.integer(indent, "tojson")));
-        };
         String itemSep = null;
         String keySep = null;
         if (separators != null) {
@@ -100,7 +95,8 @@ final class Filters {
             itemSep = Args.str(pair.get(0), "tojson");
             keySep = Args.str(pair.get(1), "tojson");
         }
-        return new Json(indentText, itemSep, keySep, sortKeys, ensureAscii).dumps(v);
+        Integer spaces = indent == null ? null : (int) Args.integer(indent, "tojson");
+        return ToJson.dumps(v, ensureAscii, spaces, itemSep, keySep, sortKeys);
     }
 
     private static Object toInt(Object v, Args a) {
@@ -204,15 +200,5 @@ final class Filters {
             lines.removeLast();
         }
         return lines;
-    }
-
-    private static String center(String s, int width) {
-        int n = PyStrings.length(s);
-        if (width <= n) {
-            return s;
-        }
-        int total = width - n;
-        int left = total / 2 + (total & width & 1);
-        return " ".repeat(left) + s + " ".repeat(total - left);
     }
 }

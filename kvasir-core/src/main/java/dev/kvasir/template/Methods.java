@@ -90,6 +90,8 @@ final class Methods {
                 return options.stream().anyMatch(p -> name.equals("startswith")
                         ? s.startsWith(Args.str(p, name)) : s.endsWith(Args.str(p, name)));
             };
+            case "center" -> (a, k) -> PyStrings.center(s, (int) Args.integer(new Args(name, a, k)
+                    .get(0, "width", Args.REQUIRED), name));
             case "upper" -> (a, k) -> s.toUpperCase(Locale.ROOT);
             case "lower" -> (a, k) -> s.toLowerCase(Locale.ROOT);
             case "title" -> (a, k) -> PyStrings.title(s);

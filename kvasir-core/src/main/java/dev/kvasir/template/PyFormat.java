@@ -1,6 +1,6 @@
 package dev.kvasir.template;
 
-import java.math.BigDecimal;
+import dev.kvasir.json.Json;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -85,7 +85,7 @@ final class PyFormat {
         return sb.append(quote).toString();
     }
 
-    /** CPython's float repr: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+    /** CPython's float repr (json.dumps' digits, but Python's own spelling of nan and inf). */
     static String floatRepr(double d) {
         if (Double.isNaN(d)) {
             return "nan";
@@ -93,25 +93,6 @@ final class PyFormat {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
         }
-        if (d == 0) {
-            return (1 / d < 0) ? "-0.0" : "0.0";
-        }
-        // Java's Double.toString yields the shortest round-trip digits (JDK 19+); only the layout differs.
-        BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
-        String digits = exact.unscaledValue().toString();
-        int decpt = digits.length() - exact.scale(); // value = 0.DIGITS * 10^decpt
-        String sign = d < 0 ? "-" : "";
-        if (decpt > 16 || decpt < -3) {
-            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            int exp = decpt - 1;
-            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
-        }
-        if (decpt <= 0) {
-            return sign + "0." + "0".repeat(-decpt) + digits;
-        }
-        if (decpt >= digits.length()) {
-            return sign + digits + "0".repeat(decpt - digits.length()) + ".0";
-        }
-        return sign + digits.substring(0, decpt) + "." + digits.substring(decpt);
+        return Json.pythonFloat(d);
     }
 }

@@ -144,4 +144,15 @@ final class PyStrings {
         int n = Character.charCount(first);
         return Character.toString(Character.toTitleCase(first)) + s.substring(n).toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** Python's str.center (CPython puts the odd extra space on the left only when the width is odd). */
+    static String center(String s, int width) {
+        int n = length(s);
+        if (width <= n) {
+            return s;
+        }
+        int total = width - n;
+        int left = total / 2 + (total & width & 1);
+        return " ".repeat(left) + s + " ".repeat(total - left);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvasir.SharedData;
+import dev.kvasir.json.Json;
 import dev.kvasir.gguf.GgufFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,7 @@ class ChatTemplateGoldenTest {
     static Stream<Arguments> cases() {
         return GOLDENS.stream().flatMap(name -> {
             @SuppressWarnings("unchecked")
-            Map<String, Object> golden = (Map<String, Object>) MiniJson.parse(resource(name + ".golden.json"));
+            Map<String, Object> golden = (Map<String, Object>) Json.parse(resource(name + ".golden.json"));
             List<Arguments> out = new ArrayList<>();
             for (Object c : (List<?>) golden.get("cases")) {
                 @SuppressWarnings("unchecked")

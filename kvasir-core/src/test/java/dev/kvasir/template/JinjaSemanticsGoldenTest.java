@@ -3,6 +3,7 @@ package dev.kvasir.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kvasir.json.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JinjaSemanticsGoldenTest {
     @SuppressWarnings("unchecked")
     private static final Map<String, Object> GOLDEN =
-            (Map<String, Object>) MiniJson.parse(ChatTemplateGoldenTest.resource("jinja-semantics.golden.json"));
+            (Map<String, Object>) Json.parse(ChatTemplateGoldenTest.resource("jinja-semantics.golden.json"));
 
     static Stream<Arguments> snippets() {
         return ((List<?>) GOLDEN.get("cases")).stream().map(c -> Arguments.of(c));
