@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * One chat message in OpenAI request shape. {@code content} is null for an assistant turn that only
  * calls tools; {@code toolCalls} entries are maps {id, type: "function", function: {name, arguments}}
- * ({@code arguments} may be a JSON string or a map: templates differ in what they expect).
+ * ({@code arguments} may be a JSON string or a map: templates differ in what they expect). Use ordered
+ * maps (LinkedHashMap) for tool calls: {@code tojson} writes keys in iteration order, as Python does.
  */
 public record ChatMessage(String role, String content, List<Map<String, Object>> toolCalls, String toolCallId,
         String name) {

@@ -21,7 +21,11 @@ public final class Template {
     /** Parses a template; syntax errors are {@link TemplateException}s naming line:column. */
     public static Template parse(String text) {
         Source source = Source.of(text);
-        return new Template(source, TemplateParser.parse(source));
+        try {
+            return new Template(source, TemplateParser.parse(source));
+        } catch (StackOverflowError e) {
+            throw new TemplateException("chat template: syntax error: expressions nested too deeply to parse");
+        }
     }
 
     /** Renders with the given variables (Java maps, lists, strings, numbers, booleans, null = None). */

@@ -1,6 +1,7 @@
 package dev.kvasir.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.List;
@@ -40,6 +41,13 @@ class TemplateRobustnessTest {
         }
         assertThat(rendered).isPositive();
         assertThat(rejected).isPositive();
+    }
+
+    @Test
+    void deepNestingIsATemplateException() {
+        String deep = "{{ " + "(".repeat(100_000) + "1" + ")".repeat(100_000) + " }}";
+        assertThatThrownBy(() -> Template.parse(deep)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("nested too deeply");
     }
 
     private static String mutate(String source, Random random) {
