@@ -23,7 +23,8 @@ public final class Main {
                         .addSubcommand("trim", new CacheTrimCommand(io))
                         .addSubcommand("compact", new CacheCompactCommand(io))
                         .addSubcommand("ls", new CacheLsCommand(io))
-                        .addSubcommand("gc", new CacheGcCommand(io)));
+                        .addSubcommand("gc", new CacheGcCommand(io)))
+                .addSubcommand("serve", new ServeCommand(io));
         cli.setOut(io.out());
         cli.setErr(io.err());
         cli.setParameterExceptionHandler(ErrorReporter::usageError);

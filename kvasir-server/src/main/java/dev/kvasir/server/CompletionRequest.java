@@ -1,0 +1,22 @@
+package dev.kvasir.server;
+
+import dev.kvasir.sample.SamplerSettings;
+import dev.kvasir.template.ChatMessage;
+import java.util.List;
+
+/**
+ * A parsed {@code /v1/chat/completions} ({@code messages}) or {@code /v1/completions} ({@code prompt})
+ * request.
+ *
+ * @param messages     the chat history (chat), else null
+ * @param prompt       the prompt text (completions), else null
+ * @param maxTokens    tokens to generate at most; -1: until the model stops or the context is full
+ * @param includeUsage streaming: send a last chunk with usage ({@code stream_options.include_usage})
+ */
+record CompletionRequest(List<ChatMessage> messages, String prompt, int maxTokens, SamplerSettings sampling,
+                         List<String> stop, boolean stream, boolean includeUsage) {
+
+    boolean isChat() {
+        return messages != null;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.kvasir.server;
+
+import dev.kvasir.cache.ModelIdentity;
+import dev.kvasir.cache.PromptCache;
+import dev.kvasir.generate.Cancellation;
+import dev.kvasir.generate.GeneratedToken;
+import dev.kvasir.generate.Generation;
+import dev.kvasir.generate.GenerationRequest;
+import dev.kvasir.generate.Generator;
+import dev.kvasir.model.Model;
+import dev.kvasir.sample.Sampler;
+import dev.kvasir.template.ChatTemplate;
+import dev.kvasir.tokenizer.Vocabulary;
+import dev.kvasir.workflow.CacheIdentity;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The model behind the server: renders and tokenizes requests, and runs generations from the prefix
+ * cache. A model runs one forward pass at a time, so concurrent requests take turns token by token
+ * on a fair lock: each gets a share of the model and none waits for another to finish.
+ */
+final class Engine implements AutoCloseable {
+    private final Generator generator;
+    private final ChatTemplate template;
+    private final String modelId;
+    private final ModelIdentity identity;
+    private final PrefixCache cache;
+    private final ServerMetrics metrics;
+    private final ReentrantLock modelLock = new ReentrantLock(true);
+
+    Engine(Generator generator, String modelId, java.util.function.Function<ModelIdentity, PrefixCache> caches,
+           ServerMetrics metrics) {
+        this.generator = generator;
+        this.modelId = modelId;
+        this.identity = CacheIdentity.of(generator.model());
+        this.template = chatTemplate(generator.model());
+        this.cache = caches.apply(identity);
+        this.metrics = metrics;
+    }
+
+    String modelId() {
+        return modelId;
+    }
+
+    ModelIdentity identity() {
+        return identity;
+    }
+
+    PrefixCache cache() {
+        return cache;
+    }
+
+    int contextLength() {
+        return generator.model().config().contextLength();
+    }
+
+    /** The prompt's token ids: chat messages through the model's template (ChatML when it has none). */
+    int[] tokenize(CompletionRequest request) {
+        if (!request.isChat()) {
+            return generator.tokenize(request.prompt());
+        }
+        Vocabulary v = generator.tokenizer().vocabulary();
+        String bos = v.bos() >= 0 ? v.token(v.bos()) : "";
+        String eos = v.eos() >= 0 ? v.token(v.eos()) : "";
+        String text = template.render(request.messages(), null, true, bos, eos, null);
+        // a template that writes the BOS text itself must not get a second BOS from the tokenizer
+        boolean addBos = bos.isEmpty() || !text.startsWith(bos);
+        int[] ids = generator.tokenizer().encode(text, addBos, true);
+        return ids;
+    }
+
+    /**
+     * Generates for {@code prompt}, passing each piece of text to {@code out} as it is final; the
+     * cache keeps every computed position, also when {@code cancel} stops it early.
+     */
+    Completion complete(int[] prompt, CompletionRequest request, Cancellation cancel, long startNanos,
+                        Consumer<String> out) {
+        String param = request.isChat() ? "messages" : "prompt";
+        int ctx = contextLength();
+        if (prompt.length == 0) {
+            throw ApiException.invalid(param, "the prompt is empty after tokenization; send some text");
+        }
+        if (prompt.length >= ctx) {
+            throw new ApiException(400, "invalid_request_error", "context_length_exceeded", param, "the prompt is "
+                    + prompt.length + " tokens but the model's context holds " + ctx + "; shorten it");
+        }
+        int room = ctx - prompt.length;
+        int maxTokens = request.maxTokens() < 0 ? room : Math.min(request.maxTokens(), room);
+        PrefixCache.Lease lease = cache.checkout(prompt);
+        PromptCache pc = lease.cache();
+        int[] input = Arrays.copyOfRange(prompt, lease.reused(), prompt.length);
+        Generation generation = generator.start(new GenerationRequest(input, maxTokens,
+                new Sampler(request.sampling()), request.stop(), cancel), pc.cache());
+        int[] sequence = Arrays.copyOf(input, input.length + Math.max(16, maxTokens));
+        int generated = 0;
+        StringBuilder text = new StringBuilder();
+        try {
+            while (true) {
+                GeneratedToken t = step(generation);
+                if (t == null) {
+                    break;
+                }
+                if (t.isToken()) {
+                    if (generated == 0) {
+                        metrics.firstToken(System.nanoTime() - startNanos);
+                    }
+                    sequence = grow(sequence, input.length + generated);
+                    sequence[input.length + generated++] = t.token();
+                }
+                if (!t.text().isEmpty()) {
+                    text.append(t.text());
+                    out.accept(t.text());
+                }
+            }
+        } finally {
+            int computed = pc.cache().size() - pc.size();
+            pc.accepted(Arrays.copyOf(sequence, computed));
+            cache.checkin(pc);
+        }
+        metrics.tokens(prompt.length, lease.reused(), generated);
+        return new Completion(text.toString(), generation.result().stopReason(), prompt.length, lease.reused(), generated);
+    }
+
+    private GeneratedToken step(Generation generation) {
+        modelLock.lock();
+        try {
+            return generation.hasNext() ? generation.next() : null;
+        } finally {
+            modelLock.unlock();
+        }
+    }
+
+    private static int[] grow(int[] a, int needed) {
+        return needed < a.length ? a : Arrays.copyOf(a, a.length * 2);
+    }
+
+    @Override
+    public void close() {
+        modelLock.lock();
+        try {
+            cache.close();
+            generator.close();
+        } finally {
+            modelLock.unlock();
+        }
+    }
+
+    private static ChatTemplate chatTemplate(Model model) {
+        String source = model.gguf().metadata().getString("tokenizer.chat_template", null);
+        return source == null ? ChatTemplate.chatMl() : ChatTemplate.parse(source);
+    }
+}
