@@ -59,10 +59,27 @@ class OpenAiClientTest {
         }
     }
 
+    /**
+     * The reference once the JIT has settled. Some SIMD kernels (reduceLanes in F32Matrix/Gemm) still
+     * round differently in interpreted and compiled code, and stories260K's greedy choices are close
+     * enough to flip; the server runs warm, so the reference must too.
+     */
+    static GenerationResult warmReference(String question) {
+        GenerationResult last = reference(question);
+        for (int i = 0; i < 8; i++) {
+            GenerationResult next = reference(question);
+            if (next.text().equals(last.text())) {
+                return next;
+            }
+            last = next;
+        }
+        return last;
+    }
+
     @Test
     void nonStreamingGreedyEqualsTheGenerationApi() {
         String question = "Tell me a story about a cat.";
-        GenerationResult expected = reference(question);
+        GenerationResult expected = warmReference(question);
         OpenAiChatModel chat = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("k1").modelName(server.modelId())
                 .temperature(0.0).maxTokens(MAX_TOKENS).timeout(Duration.ofSeconds(60)).build();
         ChatResponse r = chat.chat(ChatRequest.builder().messages(UserMessage.from(question)).build());
@@ -76,7 +93,7 @@ class OpenAiClientTest {
     @Test
     void streamingGreedyEqualsTheGenerationApi() throws Exception {
         String question = "Where did the little dog go?";
-        GenerationResult expected = reference(question);
+        GenerationResult expected = warmReference(question);
         OpenAiStreamingChatModel chat = OpenAiStreamingChatModel.builder().baseUrl(baseUrl()).apiKey("k1")
                 .modelName(server.modelId()).temperature(0.0).maxTokens(MAX_TOKENS).timeout(Duration.ofSeconds(60)).build();
         StringBuilder partial = new StringBuilder();
