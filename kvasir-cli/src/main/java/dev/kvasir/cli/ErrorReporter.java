@@ -32,6 +32,8 @@ final class ErrorReporter {
     }
 
     private static boolean verbose(CommandLine cmd) {
-        return cmd.getCommand() instanceof ModelCommand c && c.verbose();
+        // any command with the CommonOptions mixin (field "common"), not only ModelCommands
+        var common = cmd.getCommandSpec().mixins().get("common");
+        return common != null && common.userObject() instanceof CommonOptions o && o.verbose;
     }
 }

@@ -16,6 +16,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new KvasirCommand())
                 .addSubcommand("generate", new GenerateCommand(io))
                 .addSubcommand("tokenize", new TokenizeCommand(io))
+                .addSubcommand("template", new TemplateCommand(io))
                 .addSubcommand("cache-prompt", new CachePromptCommand(io))
                 .addSubcommand("cache", new CommandLine(new CacheCommand())
                         .addSubcommand("info", new CacheInfoCommand(io))

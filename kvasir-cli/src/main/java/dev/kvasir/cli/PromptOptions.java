@@ -41,11 +41,16 @@ final class PromptOptions {
     }
 
     static String readFile(Path file, CliIo io) {
+        return readFile(file, io, "prompt file");
+    }
+
+    /** A UTF-8 text file; {@code what} names it in the error ("prompt file", "messages file"). */
+    static String readFile(Path file, CliIo io, String what) {
         Path path = io.workingDir().resolve(file);
         try {
             return Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new KvasirException("cannot read prompt file " + path + ": " + describe(e));
+            throw new KvasirException("cannot read " + what + " " + path + ": " + describe(e));
         }
     }
 

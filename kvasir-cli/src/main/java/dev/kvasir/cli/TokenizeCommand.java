@@ -1,5 +1,6 @@
 package dev.kvasir.cli;
 
+import dev.kvasir.KvasirException;
 import dev.kvasir.gguf.GgufFile;
 import dev.kvasir.tokenizer.Tokenizer;
 import dev.kvasir.tokenizer.Vocabulary;
@@ -25,16 +26,27 @@ final class TokenizeCommand extends ModelCommand {
     @Option(names = "--pieces", description = "Print one token per line with its text.")
     boolean pieces;
 
+    @Option(names = "--batch", description = "Read one JSON string per stdin line, print one JSON array of ids per line.")
+    boolean batch;
+
     TokenizeCommand(CliIo io) {
         super(io);
     }
 
     @Override
     public Integer call() {
-        String text = prompt.read(io);
+        if (batch && (prompt.given() || json || pieces)) {
+            throw new KvasirException("--batch reads the texts from stdin and prints JSON arrays; do not combine it"
+                    + " with -p, --prompt-file, --json or --pieces");
+        }
+        String text = batch ? null : prompt.read(io);
         // only the vocabulary is needed, so vocabulary-only GGUF files work and no weights are validated
         try (GgufFile file = GgufFile.open(ModelLocator.locate(common.model, io))) {
             Tokenizer tokenizer = Tokenizer.of(Vocabulary.fromGguf(file.metadata()));
+            if (batch) {
+                new BatchTokenizer(tokenizer, !noBos, parseSpecial).run(io);
+                return 0;
+            }
             int[] ids = tokenizer.encode(text, !noBos, parseSpecial);
             if (json) {
                 io.out().println(Json.write(new TokenizeJson(ids)));

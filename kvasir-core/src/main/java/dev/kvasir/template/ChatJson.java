@@ -44,9 +44,6 @@ public final class ChatJson {
         if (!(value instanceof List<?> list)) {
             throw error(source, "messages", "expected an array of messages, found " + kind(value));
         }
-        if (list.isEmpty()) {
-            throw error(source, "messages", "the array is empty; give at least one message");
-        }
         List<ChatMessage> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             out.add(message(list.get(i), source, "messages[" + i + "]"));
