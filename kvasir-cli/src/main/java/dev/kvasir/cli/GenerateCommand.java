@@ -72,9 +72,16 @@ final class GenerateCommand extends ModelCommand {
     @Mixin
     GenerateCacheOptions cacheOptions;
 
+    @Mixin
+    GenerateCheckpointOptions checkpointOptions;
+
     @Override
     public Integer call() {
         cacheOptions.validate(io);
+        checkpointOptions.validate(cacheOptions.active());
+        if (checkpointOptions.active()) {
+            return checkpointed();
+        }
         String text = cacheOptions.active() && !prompt.given() ? "" : prompt.read(io);
         SamplerSettings settings = samplerSettings();
         Threads.configure(threads);
@@ -113,6 +120,40 @@ final class GenerateCommand extends ModelCommand {
         }
         return 0;
     }
+
+    /** --checkpoint / --resume: a generation saved as it runs (see CheckpointedGeneration). */
+    private int checkpointed() {
+        boolean resume = checkpointOptions.resume != null;
+        String text = resume ? null : prompt.read(io);
+        SamplerSettings settings = resume ? null : samplerSettings();
+        Threads.configure(threads);
+        java.nio.file.Path file = checkpointOptions.file(io);
+        try (Generator generator = Generator.load(CacheModel.locate(common.model, resume ? file : null, io))) {
+            var run = new CheckpointedGeneration(generator, io, !json, file, checkpointOptions.every);
+            CheckpointedGeneration.Outcome outcome;
+            if (resume) {
+                outcome = run.resume();
+            } else {
+                if (!json && !noDisplayPrompt) {
+                    io.out().print(text);
+                    io.out().flush();
+                }
+                int limit = maxTokens < 0 ? generator.model().config().contextLength() : maxTokens;
+                outcome = run.start(generator.tokenize(text), limit, settings, stops);
+            }
+            if (json) {
+                GenerationResult last = outcome.lastRun();
+                io.out().println(Json.write(new ResumableJson(outcome.generated(), outcome.text(),
+                        last == null ? "finished" : last.stopReason().name().toLowerCase(Locale.ROOT), outcome.seed(),
+                        file.toString())));
+            } else {
+                io.out().println();
+            }
+        }
+        return 0;
+    }
+
+    record ResumableJson(int[] generatedTokenIds, String text, String stopReason, long seed, String checkpoint) {}
 
     private SamplerSettings samplerSettings() {
         try {

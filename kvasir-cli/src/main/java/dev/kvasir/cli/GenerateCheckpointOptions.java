@@ -1,0 +1,40 @@
+package dev.kvasir.cli;
+
+import dev.kvasir.KvasirException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code generate --checkpoint GEN.kvc [--checkpoint-every N]} and {@code generate --resume GEN.kvc}. */
+final class GenerateCheckpointOptions {
+    @Option(names = "--checkpoint", paramLabel = "GEN.kvc",
+            description = "Save the generation (KV cache, sampler state, settings) to this file as it runs.")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "32",
+            description = "With --checkpoint: save every N generated tokens (default: ${DEFAULT-VALUE}).")
+    int every;
+
+    @Option(names = "--resume", paramLabel = "GEN.kvc", description = "Continue a checkpointed generation (its settings are used).")
+    Path resume;
+
+    boolean active() {
+        return checkpoint != null || resume != null;
+    }
+
+    /** The file to load (resume) or write. */
+    Path file(CliIo io) {
+        return io.workingDir().resolve(resume != null ? resume : checkpoint);
+    }
+
+    void validate(boolean withCache) {
+        if (checkpoint != null && resume != null) {
+            throw new KvasirException("give either --checkpoint (a new generation) or --resume (continue one), not both");
+        }
+        if (active() && withCache) {
+            throw new KvasirException("--checkpoint and --resume cannot be combined with --cache");
+        }
+        if (every < 1) {
+            throw new KvasirException("--checkpoint-every must be at least 1 token, got " + every);
+        }
+    }
+}
