@@ -6,42 +6,70 @@ import dev.kvasir.SharedData;
 import dev.kvasir.json.Json;
 import dev.kvasir.model.Model;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Prompt caches with the real stories260K model. Prefill chunks of 8 tokens and prefixes that are
- * multiples of 8 make every split evaluate the same matrix products, so results must be bit-identical
- * (the thread count stays fixed: the model's matrix products may round differently with other counts,
- * and before JIT warm-up; see {@link #sameBits}).
+ * Prompt caches with the real stories260K (F32) and TinyLLama-v0 (Q4_0) models. Prefill chunks of 8
+ * tokens and prefixes that are multiples of 8 make every split evaluate the same matrix products, so
+ * results must be bit-identical (the thread count stays fixed: the model's matrix products may round
+ * differently with other counts, and before JIT warm-up; see {@link #sameBits}).
  */
 class PromptCacheModelTest {
     private static final int CHUNK = 8;
-    private static Model model;
-    private static int[] prompt;
-    private static int[] reference;
-    private static int[] text;
+    private static final String STORIES = "stories260K.gguf";
+    private static final Map<String, Fixture> FIXTURES = new HashMap<>();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void load() throws IOException {
-        model = Model.load(SharedData.model("stories260K.gguf"));
+    /**
+     * A model with p1's prompt and a greedy continuation: llama-server's ids for stories260K; for the
+     * Q4_0 model (no llama.cpp reference here) its own greedy tokens computed from scratch.
+     */
+    private record Fixture(Model model, int[] prompt, int[] reference, int[] text) { }
+
+    private static synchronized Fixture fixture(String name) {
+        return FIXTURES.computeIfAbsent(name, PromptCacheModelTest::open);
+    }
+
+    private static Fixture open(String name) {
+        Map<?, ?> json;
+        try {
+            json = (Map<?, ?>) Json.parse(Files.readString(SharedData.file("reference/p1_once.llama-server.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Model model = Model.load(SharedData.model(name));
         model.setPrefillChunk(CHUNK);
-        Map<?, ?> json = (Map<?, ?>) Json.parse(Files.readString(SharedData.file("reference/p1_once.llama-server.json")));
-        prompt = ints(json.get("prompt_token_ids"));
-        reference = ints(json.get("generated_token_ids"));
-        text = IntStream.concat(Arrays.stream(prompt), Arrays.stream(reference)).toArray();
+        int[] prompt = name.equals(STORIES) ? ints(json.get("prompt_token_ids"))
+                : model.tokenizer().encode((String) json.get("prompt"), true, false);
+        int[] reference = name.equals(STORIES) ? ints(json.get("generated_token_ids")) : scratchGreedy(model, prompt, 64);
+        int[] text = IntStream.concat(Arrays.stream(prompt), Arrays.stream(reference)).toArray();
+        return new Fixture(model, prompt, reference, text);
+    }
+
+    private static int[] scratchGreedy(Model model, int[] prompt, int count) {
+        KvCache cache = model.newCache();
+        float[] logits = model.forward(prompt, 0, prompt.length, cache);
+        int[] tokens = new int[count];
+        for (int i = 0; i < count; i++) {
+            tokens[i] = argmax(logits);
+            logits = model.forward(tokens, i, 1, cache);
+        }
+        return tokens;
     }
 
     private static int[] ints(Object list) {
@@ -50,20 +78,23 @@ class PromptCacheModelTest {
 
     @AfterAll
     static void close() {
-        if (model != null) {
-            model.close();
-        }
+        FIXTURES.values().forEach(f -> f.model().close());
+        FIXTURES.clear();
     }
 
-    @Test
-    void generatingFromASavedAndLoadedCacheMatchesContinuingInProcess() {
+    @ParameterizedTest
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    void generatingFromASavedAndLoadedCacheMatchesContinuingInProcess(String name) {
+        Fixture f = fixture(name);
+        Model model = f.model();
+        int[] prompt = f.prompt();
         Path file = dir.resolve("p1.kvc");
         float[] expected = sameBits(() -> {
             PromptCache live = PromptCache.create(model, CacheOptions.full());
             float[] logits = model.forward(prompt, 0, prompt.length, live.cache()).clone();
             live.accepted(prompt);
-            Steps steps = greedy(live, logits, 24, null);
-            assertThat(steps.tokens).as("llama.cpp's greedy output").containsExactly(Arrays.copyOf(reference, 24));
+            Steps steps = greedy(model, live, logits, 24, null);
+            assertThat(steps.tokens).as("llama.cpp's (Q4_0: from-scratch) greedy output").containsExactly(Arrays.copyOf(f.reference(), 24));
             return steps.flat();
         }, () -> {
             PromptCache live = PromptCache.create(model, CacheOptions.full());
@@ -72,19 +103,24 @@ class PromptCacheModelTest {
             live.save(file);
             PromptCache loaded = PromptCache.load(file, model);
             assertThat(loaded.tokens()).containsExactly(prompt);
-            return greedy(loaded, logits, 24, file).flat(); // saves (appends) and reloads half-way too
+            return greedy(model, loaded, logits, 24, file).flat(); // saves (appends) and reloads half-way too
         });
         assertThat(expected).isNotEmpty();
     }
 
     @Test
     void identityNamesTheModelFileAndItsKvShape() {
+        Model model = fixture(STORIES).model();
         ModelIdentity id = ModelIdentity.of(model);
         assertThat(id).isEqualTo(new ModelIdentity(model.gguf().fingerprint(), "llama", new KvLayout(5, 4, 8), 10000f, "norm"));
     }
 
-    @Test
-    void cachedPrefixThenRestEqualsTheWholeFromScratch() {
+    @ParameterizedTest
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    void cachedPrefixThenRestEqualsTheWholeFromScratch(String name) {
+        Fixture f = fixture(name);
+        Model model = f.model();
+        int[] text = f.text();
         Path file = dir.resolve("a.kvc");
         sameBits(() -> model.forward(text, 0, 30, model.newCache()).clone(), () -> {
             PromptCache a = PromptCache.create(model, CacheOptions.full());
@@ -96,8 +132,12 @@ class PromptCacheModelTest {
         });
     }
 
-    @Test
-    void trimThenReextendReproducesTheLogits() {
+    @ParameterizedTest
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    void trimThenReextendReproducesTheLogits(String name) {
+        Fixture f = fixture(name);
+        Model model = f.model();
+        int[] text = f.text();
         PromptCache pc = PromptCache.create(model, CacheOptions.full());
         sameBits(() -> {
             pc.clear();
@@ -112,8 +152,12 @@ class PromptCacheModelTest {
         });
     }
 
-    @Test
-    void forkThenDivergeLeavesTheParentUnchanged() {
+    @ParameterizedTest
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    void forkThenDivergeLeavesTheParentUnchanged(String name) {
+        Fixture f = fixture(name);
+        Model model = f.model();
+        int[] text = f.text();
         sameBits(() -> model.forward(text, 0, 30, model.newCache()).clone(), () -> {
             PromptCache parent = PromptCache.create(model, CacheOptions.full());
             model.forward(text, 0, 16, parent.cache());
@@ -162,7 +206,7 @@ class PromptCacheModelTest {
     }
 
     /** Greedy steps from {@code logits}; with a file, saves and reloads the cache half-way. */
-    private static Steps greedy(PromptCache pc, float[] logits, int count, Path file) {
+    private static Steps greedy(Model model, PromptCache pc, float[] logits, int count, Path file) {
         int[] tokens = new int[count];
         float[][] all = new float[count][];
         float[] current = logits;
