@@ -1,0 +1,78 @@
+package dev.kvasir.cli;
+
+import static dev.kvasir.cli.Workflows.model;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kvasir chat}: piped turns in one process equal the same turns across processes sharing --session. */
+class ChatCommandTest {
+    private static final String[] TURNS = {"Tell me about a cat.", "What did the cat eat?", "Where did it sleep?"};
+    private static final Pattern TURN = Pattern.compile("\\[turn: (\\d+) tokens cached, (\\d+) evaluated");
+
+    @TempDir
+    Path tmp;
+
+    private Cli.Result chat(String stdin, String... extra) {
+        List<String> args = new ArrayList<>(List.of("chat", "-m", model(), "--temp", "0.7", "--seed", "5", "-n", "12",
+                "--system", "You are a storyteller."));
+        args.addAll(List.of(extra));
+        Cli.Result r = new Cli().stdin(stdin).run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return r;
+    }
+
+    private static List<int[]> turns(String err) {
+        List<int[]> out = new ArrayList<>();
+        Matcher m = TURN.matcher(err);
+        while (m.find()) {
+            out.add(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+        }
+        return out;
+    }
+
+    @Test
+    void threeTurnsInOneProcessEqualThreeProcessesSharingASession() {
+        Cli.Result oneGo = chat(String.join("\n", TURNS) + "\n");
+        assertThat(turns(oneGo.err())).hasSize(3);
+
+        Path session = tmp.resolve("s.kvc");
+        StringBuilder separate = new StringBuilder();
+        List<int[]> stats = new ArrayList<>();
+        for (String turn : TURNS) {
+            Cli.Result r = chat(turn + "\n", "--session", session.toString());
+            separate.append(r.out());
+            stats.addAll(turns(r.err()));
+        }
+        assertThat(separate.toString()).isEqualTo(oneGo.out()).isNotBlank();
+        assertThat(turns(oneGo.err())).usingRecursiveComparison().isEqualTo(stats);
+        assertThat(stats.get(0)[0]).isZero();
+        for (int i = 1; i < 3; i++) {
+            int[] s = stats.get(i);
+            assertThat(s[0]).as("turn %d reuses the conversation", i).isGreaterThan(stats.get(i - 1)[0] + stats.get(i - 1)[1]);
+            assertThat(s[1]).as("turn %d evaluates only the new turn", i).isLessThan(s[0]);
+        }
+    }
+
+    @Test
+    void undoForgetsTheLastTurnAndForkLeavesTheSessionAsItWas() {
+        Path session = tmp.resolve("s.kvc");
+        chat(TURNS[0] + "\n", "--session", session.toString());
+        int[] one = Workflows.tokens(session);
+        Cli.Result r = chat(TURNS[1] + "\n/undo\n/info\n/fork other\n" + TURNS[2] + "\n/exit\nignored\n",
+                "--session", session.toString());
+        assertThat(r.err()).contains("[undone", "[3 messages, ", "[forked: continuing in");
+        assertThat(turns(r.err())).hasSize(2);
+        int[] afterUndo = Workflows.tokens(session);
+        // the first turn's tokens (its last answer token was never fed), then the re-rendered end of that answer
+        assertThat(java.util.Arrays.copyOf(afterUndo, one.length)).isEqualTo(one);
+        assertThat(afterUndo.length).isLessThan(one.length + 16);
+        assertThat(Workflows.tokens(tmp.resolve("other.kvc")).length).isGreaterThan(one.length);
+    }
+}
