@@ -26,7 +26,9 @@ public final class Main {
                         .addSubcommand("compact", new CacheCompactCommand(io))
                         .addSubcommand("ls", new CacheLsCommand(io))
                         .addSubcommand("gc", new CacheGcCommand(io)))
-                .addSubcommand("serve", new ServeCommand(io));
+                .addSubcommand("serve", new ServeCommand(io))
+                .addSubcommand("bench", new BenchCommand(io))
+                .addSubcommand("dev", new CommandLine(new DevCommand()).addSubcommand("synth", new SynthCommand(io)));
         cli.setOut(io.out());
         cli.setErr(io.err());
         cli.setParameterExceptionHandler(ErrorReporter::usageError);
