@@ -6,12 +6,10 @@ import dev.kvasir.cache.KvCache;
 import dev.kvasir.cache.ModelIdentity;
 import dev.kvasir.cache.PromptCache;
 import dev.kvasir.model.Model;
-import dev.kvasir.model.ModelConfig;
 import dev.kvasir.tensor.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Time to first token for a long prompt: evaluated from scratch, versus loaded from its saved .kvc
@@ -56,7 +54,7 @@ public final class CacheTtft {
 
         Path file = dir.resolve("kvasir-bench-" + ProcessHandle.current().pid() + ".kvc");
         try {
-            ModelIdentity identity = identity(model);
+            ModelIdentity identity = ModelIdentity.of(model);
             PromptCache saved = PromptCache.create(identity, CacheOptions.full());
             model.forward(prompt, 0, promptTokens - 1, saved.cache());
             saved.accepted(Arrays.copyOf(prompt, promptTokens - 1));
@@ -72,12 +70,6 @@ public final class CacheTtft {
         } finally {
             deleteQuietly(file);
         }
-    }
-
-    static ModelIdentity identity(Model model) {
-        ModelConfig c = model.config();
-        return new ModelIdentity(model.gguf().fingerprint(), c.architecture().ggufName(), c.kvLayout(), c.ropeFreqBase(),
-                c.architecture().ropeMode().name().toLowerCase(Locale.ROOT));
     }
 
     static int argmax(float[] logits) {
