@@ -1,6 +1,7 @@
 package dev.kvasir.server;
 
 import dev.kvasir.KvasirException;
+import dev.kvasir.cache.KvLayout;
 import dev.kvasir.cache.ModelIdentity;
 import dev.kvasir.cache.PromptCache;
 import java.io.IOException;
@@ -84,9 +85,15 @@ final class DiskTier {
         }
     }
 
-    /** An upper bound of the file a save will write: K/V storage, ids, and header/checkpoint framing. */
+    /**
+     * An upper bound of the file a save writes: per token its id and K and V rows of every layer at
+     * the widest storage (F32), plus header and checkpoint framing. Checked before writing, so the
+     * disk budget holds at every moment, not only after an eviction.
+     */
     static long estimate(PromptCache cache) {
-        return cache.cache().bytes() + 4L * cache.size() + 4096;
+        KvLayout layout = cache.cache().layout();
+        long perToken = 4L + 2L * layout.layers() * layout.kvDim() * Float.BYTES;
+        return perToken * cache.size() + 4096;
     }
 
     private static String hash(int[] tokens) {

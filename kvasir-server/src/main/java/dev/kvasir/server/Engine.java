@@ -7,10 +7,10 @@ import dev.kvasir.generate.GeneratedToken;
 import dev.kvasir.generate.Generation;
 import dev.kvasir.generate.GenerationRequest;
 import dev.kvasir.generate.Generator;
-import dev.kvasir.model.Model;
 import dev.kvasir.sample.Sampler;
-import dev.kvasir.template.ChatTemplate;
-import dev.kvasir.tokenizer.Vocabulary;
+import dev.kvasir.template.ChatConversation;
+import dev.kvasir.template.ChatPrompt;
+import dev.kvasir.template.TemplateException;
 import dev.kvasir.workflow.CacheIdentity;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  */
 final class Engine implements AutoCloseable {
     private final Generator generator;
-    private final ChatTemplate template;
+    private final ChatPrompt chat;
     private final String modelId;
     private final ModelIdentity identity;
     private final PrefixCache cache;
@@ -35,7 +35,7 @@ final class Engine implements AutoCloseable {
         this.generator = generator;
         this.modelId = modelId;
         this.identity = CacheIdentity.of(generator.model());
-        this.template = chatTemplate(generator.model());
+        this.chat = ChatPrompt.of(generator.model().gguf().metadata(), generator.tokenizer(), modelId);
         this.cache = caches.apply(identity);
         this.metrics = metrics;
     }
@@ -56,19 +56,25 @@ final class Engine implements AutoCloseable {
         return generator.model().config().contextLength();
     }
 
+    /** A whole conversation as the template writes it, without a generation prompt (a session to save). */
+    int[] conversationTokens(CompletionRequest request) {
+        try {
+            return chat.tokens(generator.tokenizer(), ChatConversation.of(request.messages(), false));
+        } catch (TemplateException e) {
+            throw ApiException.invalid("messages", "the chat template cannot render these messages: " + e.getMessage());
+        }
+    }
+
     /** The prompt's token ids: chat messages through the model's template (ChatML when it has none). */
     int[] tokenize(CompletionRequest request) {
         if (!request.isChat()) {
             return generator.tokenize(request.prompt());
         }
-        Vocabulary v = generator.tokenizer().vocabulary();
-        String bos = v.bos() >= 0 ? v.token(v.bos()) : "";
-        String eos = v.eos() >= 0 ? v.token(v.eos()) : "";
-        String text = template.render(request.messages(), null, true, bos, eos, null);
-        // a template that writes the BOS text itself must not get a second BOS from the tokenizer
-        boolean addBos = bos.isEmpty() || !text.startsWith(bos);
-        int[] ids = generator.tokenizer().encode(text, addBos, true);
-        return ids;
+        try {
+            return chat.tokens(generator.tokenizer(), ChatConversation.of(request.messages(), true));
+        } catch (TemplateException e) {
+            throw ApiException.invalid("messages", "the chat template cannot render these messages: " + e.getMessage());
+        }
     }
 
     /**
@@ -118,9 +124,34 @@ final class Engine implements AutoCloseable {
             int computed = pc.cache().size() - pc.size();
             pc.accepted(Arrays.copyOf(sequence, computed));
             cache.checkin(pc);
+            metrics.tokens(prompt.length, lease.reused(), generated);
         }
-        metrics.tokens(prompt.length, lease.reused(), generated);
         return new Completion(text.toString(), generation.result().stopReason(), prompt.length, lease.reused(), generated);
+    }
+
+    /**
+     * A cache holding all of {@code tokens}: the longest cached prefix, the rest computed. The
+     * caller owns the result (a fork: no cached entry changes) and may {@link PrefixCache#checkin} it.
+     */
+    Prefilled prefill(int[] tokens) {
+        if (tokens.length >= contextLength()) {
+            throw new ApiException(400, "invalid_request_error", "context_length_exceeded", null, "the conversation is "
+                    + tokens.length + " tokens but the model's context holds " + contextLength() + "; shorten it");
+        }
+        PrefixCache.Lease lease = cache.checkout(tokens);
+        PromptCache pc = lease.cache();
+        int from = lease.reused();
+        modelLock.lock();
+        try {
+            generator.model().forward(tokens, from, tokens.length - from, pc.cache());
+        } finally {
+            modelLock.unlock();
+        }
+        pc.accepted(Arrays.copyOfRange(tokens, from, tokens.length));
+        return new Prefilled(pc, from);
+    }
+
+    record Prefilled(PromptCache cache, int reused) {
     }
 
     private GeneratedToken step(Generation generation) {
@@ -145,10 +176,5 @@ final class Engine implements AutoCloseable {
         } finally {
             modelLock.unlock();
         }
-    }
-
-    private static ChatTemplate chatTemplate(Model model) {
-        String source = model.gguf().metadata().getString("tokenizer.chat_template", null);
-        return source == null ? ChatTemplate.chatMl() : ChatTemplate.parse(source);
     }
 }

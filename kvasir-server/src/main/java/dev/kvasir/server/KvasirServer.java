@@ -35,11 +35,12 @@ public final class KvasirServer implements AutoCloseable {
         this.metrics = metrics;
         this.admission = new Admission(config.parallel(), config.queue());
         CompletionHandler completions = new CompletionHandler(engine, admission, config.maxBody());
+        SessionHandler sessions = new SessionHandler(engine, admission, config.cacheDir(), config.maxBody());
         this.web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
-                .routing(r -> routes(r, completions))
+                .routing(r -> routes(r, completions, sessions))
                 .build();
     }
 
@@ -70,7 +71,7 @@ public final class KvasirServer implements AutoCloseable {
         return engine.modelId();
     }
 
-    private void routes(HttpRouting.Builder r, CompletionHandler completions) {
+    private void routes(HttpRouting.Builder r, CompletionHandler completions, SessionHandler sessions) {
         r.addFilter(this::filter)
                 .error(ApiException.class, KvasirServer::apiError)
                 .error(RuntimeException.class, KvasirServer::internalError)
@@ -79,6 +80,10 @@ public final class KvasirServer implements AutoCloseable {
                 .get("/v1/models", this::models)
                 .post("/v1/chat/completions", completions::chat)
                 .post("/v1/completions", completions::completion)
+                .post("/v1/sessions/{name}/restore", sessions::restore)
+                .post("/v1/sessions/{name}", sessions::save)
+                .get("/v1/sessions/{name}", sessions::inspect)
+                .delete("/v1/sessions/{name}", sessions::delete)
                 .any((req, res) -> {
                     throw ApiException.notFound("no endpoint " + req.prologue().method().text() + " " + req.path().path()
                             + "; see /v1/chat/completions, /v1/completions, /v1/models, /health, /metrics");

@@ -188,6 +188,9 @@ final class PrefixCache implements AutoCloseable {
             e.file = disk.fileFor(e.tokens);
             e.diskBytes = disk.save(pc, e.file);
             diskBytes += e.diskBytes;
+            if (e.diskBytes > need) {
+                LOG.warn("{}: {} bytes, more than the estimated {}", e.file, e.diskBytes, need);
+            }
             return true;
         } catch (KvasirException ex) {
             LOG.warn("prompt cache entry of {} tokens not saved: {}", e.tokens.length, ex.getMessage());

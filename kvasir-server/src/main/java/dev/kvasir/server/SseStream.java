@@ -7,7 +7,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -44,7 +43,7 @@ final class SseStream implements AutoCloseable {
             }
             out.write(event.getBytes(StandardCharsets.UTF_8));
             out.flush();
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) { // Helidon reports a closed connection in several exception types
             broken = true;
             cancel.cancel();
         }
@@ -64,7 +63,7 @@ final class SseStream implements AutoCloseable {
         if (out != null) {
             try {
                 out.close();
-            } catch (IOException | UncheckedIOException e) {
+            } catch (IOException | RuntimeException e) {
                 broken = true;
             }
         }
