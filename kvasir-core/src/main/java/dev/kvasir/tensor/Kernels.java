@@ -44,6 +44,25 @@ final class Kernels {
         return abs.or(sign).reinterpretAsFloats();
     }
 
+    private static final int[] BIT_INDEX = new int[64];
+
+    static {
+        for (int i = 0; i < BIT_INDEX.length; i++) {
+            BIT_INDEX[i] = i;
+        }
+    }
+
+    /**
+     * Lane k holds bit {@code first + k} of {@code bits} (0 or 1) as a float: the fifth bits of
+     * Q5_0/Q5_1 come packed in one 32-bit word per block, so they are spread with a per-lane variable
+     * shift instead of byte shuffles.
+     */
+    static FloatVector bitsToFloat(int bits, int first) {
+        IntVector shifts = IntVector.fromArray(I, BIT_INDEX, first);
+        return IntVector.broadcast(I, bits).lanewise(VectorOperators.LSHR, shifts).and(1)
+                .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+    }
+
     /** bfloat16 is the upper half of a float. */
     static FloatVector bf16ToFloat(ShortVector h) {
         IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
@@ -67,7 +86,7 @@ final class Kernels {
 
     static String describe() {
         return "SIMD: " + F + " (" + L + " float lanes), int8 via " + B + (B_PARTS > 1 ? " split in " + B_PARTS : "")
-                + ", f16/bf16 via " + S + "; kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K fused dequantize-dot, 4x3 tiled matmul"
+                + ", f16/bf16 via " + S + "; kernels: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K fused dequantize-dot, 4x3 tiled matmul"
                 + "; threads: " + Parallel.threads();
     }
 

@@ -27,7 +27,7 @@ public sealed interface WeightMatrix permits RowMatrix {
     /** The types {@link #of} accepts. */
     static boolean supports(GgmlType type) {
         return switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K -> true;
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K -> true;
             default -> false;
         };
     }
@@ -45,7 +45,7 @@ public sealed interface WeightMatrix permits RowMatrix {
         Simd.requireAvailable();
         if (!supports(type)) {
             throw new KvasirException(name + ": tensor type " + type + " is not supported for matrix weights yet;"
-                    + " use a model quantized as F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K or Q6_K");
+                    + " use a model quantized as F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K or Q6_K");
         }
         if (rows <= 0 || cols <= 0) {
             throw new KvasirException(name + ": invalid matrix shape " + rows + "x" + cols);
@@ -66,6 +66,8 @@ public sealed interface WeightMatrix permits RowMatrix {
             case Q8_0 -> new Q8_0Matrix(data, rows, cols);
             case Q4_0 -> new Q4_0Matrix(data, rows, cols);
             case Q4_1 -> new Q4_1Matrix(data, rows, cols);
+            case Q5_0 -> new Q5_0Matrix(data, rows, cols);
+            case Q5_1 -> new Q5_1Matrix(data, rows, cols);
             case Q4_K -> new Q4_KMatrix(data, rows, cols);
             case Q5_K -> new Q5_KMatrix(data, rows, cols);
             case Q6_K -> new Q6_KMatrix(data, rows, cols);

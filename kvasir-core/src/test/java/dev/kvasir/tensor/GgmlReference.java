@@ -59,6 +59,25 @@ final class GgmlReference {
                     }
                 }
             }
+            case Q5_0, Q5_1 -> {
+                boolean withMin = type == GgmlType.Q5_1;
+                int size = withMin ? 24 : 22;
+                int qsAt = withMin ? 8 : 6;
+                for (int i = 0; i < n / 32; i++) {
+                    float d = Float.float16ToFloat(buf.getShort(size * i));
+                    float m = withMin ? Float.float16ToFloat(buf.getShort(size * i + 2)) : 0;
+                    int qh = buf.getInt(size * i + qsAt - 4);
+                    for (int j = 0; j < 16; j++) {
+                        int xh0 = ((qh >>> j) << 4) & 0x10;
+                        int xh1 = (qh >>> (j + 12)) & 0x10;
+                        int q = buf.get(size * i + qsAt + j) & 0xFF;
+                        int x0 = (q & 0x0F) | xh0;
+                        int x1 = (q >> 4) | xh1;
+                        out[i * 32 + j] = withMin ? x0 * d + m : (x0 - 16) * d;
+                        out[i * 32 + j + 16] = withMin ? x1 * d + m : (x1 - 16) * d;
+                    }
+                }
+            }
             case Q4_K -> {
                 for (int i = 0; i < n / 256; i++) {
                     int x = 144 * i;

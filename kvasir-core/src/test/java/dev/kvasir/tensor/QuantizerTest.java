@@ -19,7 +19,7 @@ class QuantizerTest {
     private static final int COLS = 512;
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void dequantizedErrorStaysWithinTheFormatsRoundingBound(GgmlType type) {
         Random rnd = new Random(99 + type.id());
         float[] x = TestData.gaussian(ROWS * COLS, rnd);
@@ -50,6 +50,8 @@ class QuantizerTest {
             // -8..7 around the signed extreme: the opposite extreme clamps from 8 to 7, one full step.
             case Q4_0 -> amax(x, from, 32) / 8 * (1 + 8 * 0x1p-11) * 1.0001;
             case Q4_1 -> range(x, from, 32) / 15 * (0.5 + 15 * 0x1p-11) + amax(x, from, 32) * 0x1p-11 + 1e-7;
+            case Q5_0 -> amax(x, from, 32) / 16 * (1 + 16 * 0x1p-11) * 1.0001;
+            case Q5_1 -> range(x, from, 32) / 31 * (0.5 + 31 * 0x1p-11) + amax(x, from, 32) * 0x1p-11 + 1e-7;
             case Q4_K, Q5_K -> kBound(x, from, i, type == GgmlType.Q5_K ? 31 : 15);
             case Q6_K -> q6Bound(x, from, i);
             default -> throw new AssertionError(type);

@@ -38,8 +38,8 @@ final class TestData {
                 // Random quants and packed scales; the f16 super-scales must be finite.
                 rnd.nextBytes(bytes);
                 int[] halfOffsets = switch (type) {
-                    case Q8_0, Q4_0 -> new int[] {0};
-                    case Q4_1, Q4_K, Q5_K -> new int[] {0, 2};
+                    case Q8_0, Q4_0, Q5_0 -> new int[] {0};
+                    case Q4_1, Q5_1, Q4_K, Q5_K -> new int[] {0, 2};
                     case Q6_K -> new int[] {208};
                     default -> throw new IllegalArgumentException(type.toString());
                 };

@@ -1,0 +1,85 @@
+package dev.kvasir.tensor;
+
+import static dev.kvasir.tensor.Kernels.B;
+import static dev.kvasir.tensor.Kernels.BL;
+import static dev.kvasir.tensor.Kernels.B_PARTS;
+import static dev.kvasir.tensor.Kernels.F;
+import static dev.kvasir.tensor.Kernels.L;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml block_q5_1, 32 elements in 24 bytes: f16 d, f16 m, a 32-bit qh, 16 bytes of nibbles; the
+ * fifth bits as in Q5_0; value = d * q + m.
+ */
+final class Q5_1Matrix extends RowMatrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 24;
+    private static final int HALF = BLOCK / 2;
+
+    Q5_1Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_1;
+    }
+
+    @Override
+    float dotRow(int row, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = row * rowBytes + (long) b * BLOCK_BYTES;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block)));
+            FloatVector m = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2)));
+            int qh = data.get(JAVA_INT_UNALIGNED, block + 4);
+            int xb = xOff + b * BLOCK;
+            for (int i = 0; i < HALF; i += BL) {
+                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector lo = qs.and((byte) 0x0F);
+                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                for (int p = 0; p < B_PARTS; p++) {
+                    int e = i + p * L;
+                    acc = quant(lo, p, qh, e).mul(d).add(m).fma(FloatVector.fromArray(F, x, xb + e), acc);
+                    acc = quant(hi, p, qh, HALF + e).mul(d).add(m)
+                            .fma(FloatVector.fromArray(F, x, xb + HALF + e), acc);
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Nibbles plus 16 * their fifth bit (bit {@code element} of qh onwards). */
+    private static FloatVector quant(ByteVector nibbles, int part, int qh, int element) {
+        FloatVector n = (FloatVector) nibbles.convertShape(VectorOperators.B2F, F, part);
+        return Kernels.bitsToFloat(qh, element).mul(16f).add(n);
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOffset) {
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = row * rowBytes + (long) b * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
+            float m = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
+            int qh = data.get(JAVA_INT_UNALIGNED, block + 4);
+            int out = dstOffset + b * BLOCK;
+            for (int i = 0; i < HALF; i += BL) {
+                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector lo = qs.and((byte) 0x0F);
+                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                for (int p = 0; p < B_PARTS; p++) {
+                    int e = i + p * L;
+                    quant(lo, p, qh, e).mul(d).add(m).intoArray(dst, out + e);
+                    quant(hi, p, qh, HALF + e).mul(d).add(m).intoArray(dst, out + HALF + e);
+                }
+            }
+        }
+    }
+}
