@@ -1,5 +1,6 @@
 package dev.kvasir.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -53,14 +54,31 @@ final class Kernels {
     }
 
     /**
-     * Lane k holds bit {@code first + k} of {@code bits} (0 or 1) as a float: the fifth bits of
-     * Q5_0/Q5_1 come packed in one 32-bit word per block, so they are spread with a per-lane variable
-     * shift instead of byte shuffles.
+     * Lane k holds bit {@code first + k} of {@code bits} moved to value 16: the fifth bits of Q5_0/Q5_1
+     * come packed in one 32-bit word per block, so they are spread with a per-lane variable shift
+     * instead of byte shuffles.
      */
-    static FloatVector bitsToFloat(int bits, int first) {
+    static IntVector fifthBits(int bits, int first) {
         IntVector shifts = IntVector.fromArray(I, BIT_INDEX, first);
         return IntVector.broadcast(I, bits).lanewise(VectorOperators.LSHR, shifts).and(1)
-                .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+                .lanewise(VectorOperators.LSHL, 4);
+    }
+
+    /**
+     * Part {@code part} of {@code bytes}, sign-extended to int lanes. Quant bits are unpacked in int lanes
+     * because x86 has no byte-lane shifts: C2 emulates them with several instructions each.
+     */
+    static IntVector widen(ByteVector bytes, int part) {
+        return (IntVector) bytes.convertShape(VectorOperators.B2I, I, part);
+    }
+
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
+    /** Bits 4-7 of each lane's low byte, as 0..15. */
+    static IntVector highNibble(IntVector v) {
+        return v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
     }
 
     /** bfloat16 is the upper half of a float. */

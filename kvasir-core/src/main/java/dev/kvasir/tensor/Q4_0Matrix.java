@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -42,11 +43,10 @@ final class Q4_0Matrix extends RowMatrix {
             FloatVector blockSum = FloatVector.zero(F);
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 2 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
                 for (int p = 0; p < B_PARTS; p++) {
-                    FloatVector lf = (FloatVector) lo.convertShape(VectorOperators.B2F, F, p);
-                    FloatVector hf = (FloatVector) hi.convertShape(VectorOperators.B2F, F, p);
+                    IntVector q = Kernels.widen(qs, p);
+                    FloatVector lf = Kernels.toFloat(q.and(0x0F).sub(8));
+                    FloatVector hf = Kernels.toFloat(Kernels.highNibble(q).sub(8));
                     blockSum = lf.fma(FloatVector.fromArray(F, x, xb + i + p * L), blockSum);
                     blockSum = hf.fma(FloatVector.fromArray(F, x, xb + HALF + i + p * L), blockSum);
                 }
@@ -66,11 +66,10 @@ final class Q4_0Matrix extends RowMatrix {
             int out = dstOffset + b * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 2 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
                 for (int p = 0; p < B_PARTS; p++) {
-                    ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(dst, out + i + p * L);
-                    ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(dst, out + HALF + i + p * L);
+                    IntVector q = Kernels.widen(qs, p);
+                    Kernels.toFloat(q.and(0x0F).sub(8)).mul(d).intoArray(dst, out + i + p * L);
+                    Kernels.toFloat(Kernels.highNibble(q).sub(8)).mul(d).intoArray(dst, out + HALF + i + p * L);
                 }
             }
         }

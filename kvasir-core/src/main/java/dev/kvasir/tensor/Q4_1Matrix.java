@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -41,11 +42,10 @@ final class Q4_1Matrix extends RowMatrix {
             int xb = xOff + b * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 4 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                 for (int p = 0; p < B_PARTS; p++) {
-                    FloatVector lw = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m);
-                    FloatVector hw = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m);
+                    IntVector q = Kernels.widen(qs, p);
+                    FloatVector lw = Kernels.toFloat(q.and(0x0F)).mul(d).add(m);
+                    FloatVector hw = Kernels.toFloat(Kernels.highNibble(q)).mul(d).add(m);
                     acc = lw.fma(FloatVector.fromArray(F, x, xb + i + p * L), acc);
                     acc = hw.fma(FloatVector.fromArray(F, x, xb + HALF + i + p * L), acc);
                 }
@@ -63,12 +63,10 @@ final class Q4_1Matrix extends RowMatrix {
             int out = dstOffset + b * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 4 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                 for (int p = 0; p < B_PARTS; p++) {
-                    ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m).intoArray(dst, out + i + p * L);
-                    ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d).add(m)
-                            .intoArray(dst, out + HALF + i + p * L);
+                    IntVector q = Kernels.widen(qs, p);
+                    Kernels.toFloat(q.and(0x0F)).mul(d).add(m).intoArray(dst, out + i + p * L);
+                    Kernels.toFloat(Kernels.highNibble(q)).mul(d).add(m).intoArray(dst, out + HALF + i + p * L);
                 }
             }
         }

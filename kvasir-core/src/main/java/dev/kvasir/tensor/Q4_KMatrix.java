@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -50,11 +51,12 @@ final class Q4_KMatrix extends RowMatrix {
                 int xj = xOff + sb * BLOCK + 64 * j;
                 for (int l = 0; l < 32; l += BL) {
                     ByteVector q = ByteVector.fromMemorySegment(B, data, block + 16 + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector lo = q.and((byte) 0x0F);
-                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                     for (int p = 0; p < B_PARTS; p++) {
-                        FloatVector w1 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d1).sub(m1);
-                        FloatVector w2 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d2).sub(m2);
+                        IntVector qi = Kernels.widen(q, p);
+                        IntVector lo = qi.and(0x0F);
+                        IntVector hi = Kernels.highNibble(qi);
+                        FloatVector w1 = Kernels.toFloat(lo).mul(d1).sub(m1);
+                        FloatVector w2 = Kernels.toFloat(hi).mul(d2).sub(m2);
                         accLo = w1.fma(FloatVector.fromArray(F, x, xj + l + p * L), accLo);
                         accHi = w2.fma(FloatVector.fromArray(F, x, xj + 32 + l + p * L), accHi);
                     }
@@ -80,12 +82,13 @@ final class Q4_KMatrix extends RowMatrix {
                 int yj = dstOffset + sb * BLOCK + 64 * j;
                 for (int l = 0; l < 32; l += BL) {
                     ByteVector q = ByteVector.fromMemorySegment(B, data, block + 16 + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector lo = q.and((byte) 0x0F);
-                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                     for (int p = 0; p < B_PARTS; p++) {
-                        ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d1).sub(m1)
+                        IntVector qi = Kernels.widen(q, p);
+                        IntVector lo = qi.and(0x0F);
+                        IntVector hi = Kernels.highNibble(qi);
+                        Kernels.toFloat(lo).mul(d1).sub(m1)
                                 .intoArray(dst, yj + l + p * L);
-                        ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d2).sub(m2)
+                        Kernels.toFloat(hi).mul(d2).sub(m2)
                                 .intoArray(dst, yj + 32 + l + p * L);
                     }
                 }

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -44,12 +45,13 @@ final class Q5_0Matrix extends RowMatrix {
             FloatVector sum = FloatVector.zero(F);
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 6 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                 for (int p = 0; p < B_PARTS; p++) {
                     int e = i + p * L;
-                    sum = quant(lo, p, qh, e).fma(FloatVector.fromArray(F, x, xb + e), sum);
-                    sum = quant(hi, p, qh, HALF + e).fma(FloatVector.fromArray(F, x, xb + HALF + e), sum);
+                    IntVector q = Kernels.widen(qs, p);
+                    IntVector lo = q.and(0x0F);
+                    IntVector hi = Kernels.highNibble(q);
+                    sum = quant(lo, qh, e).fma(FloatVector.fromArray(F, x, xb + e), sum);
+                    sum = quant(hi, qh, HALF + e).fma(FloatVector.fromArray(F, x, xb + HALF + e), sum);
                 }
             }
             acc = sum.fma(FloatVector.broadcast(F, d), acc);
@@ -58,9 +60,8 @@ final class Q5_0Matrix extends RowMatrix {
     }
 
     /** Nibbles plus 16 * their fifth bit (bit {@code element} of qh onwards), minus 16. */
-    private static FloatVector quant(ByteVector nibbles, int part, int qh, int element) {
-        FloatVector n = (FloatVector) nibbles.convertShape(VectorOperators.B2F, F, part);
-        return Kernels.bitsToFloat(qh, element).mul(16f).add(n).sub(16f);
+    private static FloatVector quant(IntVector nibbles, int qh, int element) {
+        return Kernels.toFloat(nibbles.or(Kernels.fifthBits(qh, element)).sub(16));
     }
 
     @Override
@@ -72,12 +73,13 @@ final class Q5_0Matrix extends RowMatrix {
             int out = dstOffset + b * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 6 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                 for (int p = 0; p < B_PARTS; p++) {
                     int e = i + p * L;
-                    quant(lo, p, qh, e).mul(d).intoArray(dst, out + e);
-                    quant(hi, p, qh, HALF + e).mul(d).intoArray(dst, out + HALF + e);
+                    IntVector q = Kernels.widen(qs, p);
+                    IntVector lo = q.and(0x0F);
+                    IntVector hi = Kernels.highNibble(q);
+                    quant(lo, qh, e).mul(d).intoArray(dst, out + e);
+                    quant(hi, qh, HALF + e).mul(d).intoArray(dst, out + HALF + e);
                 }
             }
         }

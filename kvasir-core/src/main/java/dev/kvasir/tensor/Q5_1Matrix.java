@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -43,12 +44,13 @@ final class Q5_1Matrix extends RowMatrix {
             int xb = xOff + b * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                 for (int p = 0; p < B_PARTS; p++) {
                     int e = i + p * L;
-                    acc = quant(lo, p, qh, e).mul(d).add(m).fma(FloatVector.fromArray(F, x, xb + e), acc);
-                    acc = quant(hi, p, qh, HALF + e).mul(d).add(m)
+                    IntVector q = Kernels.widen(qs, p);
+                    IntVector lo = q.and(0x0F);
+                    IntVector hi = Kernels.highNibble(q);
+                    acc = quant(lo, qh, e).mul(d).add(m).fma(FloatVector.fromArray(F, x, xb + e), acc);
+                    acc = quant(hi, qh, HALF + e).mul(d).add(m)
                             .fma(FloatVector.fromArray(F, x, xb + HALF + e), acc);
                 }
             }
@@ -57,9 +59,8 @@ final class Q5_1Matrix extends RowMatrix {
     }
 
     /** Nibbles plus 16 * their fifth bit (bit {@code element} of qh onwards). */
-    private static FloatVector quant(ByteVector nibbles, int part, int qh, int element) {
-        FloatVector n = (FloatVector) nibbles.convertShape(VectorOperators.B2F, F, part);
-        return Kernels.bitsToFloat(qh, element).mul(16f).add(n);
+    private static FloatVector quant(IntVector nibbles, int qh, int element) {
+        return Kernels.toFloat(nibbles.or(Kernels.fifthBits(qh, element)));
     }
 
     @Override
@@ -72,12 +73,13 @@ final class Q5_1Matrix extends RowMatrix {
             int out = dstOffset + b * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
-                ByteVector lo = qs.and((byte) 0x0F);
-                ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
                 for (int p = 0; p < B_PARTS; p++) {
                     int e = i + p * L;
-                    quant(lo, p, qh, e).mul(d).add(m).intoArray(dst, out + e);
-                    quant(hi, p, qh, HALF + e).mul(d).add(m).intoArray(dst, out + HALF + e);
+                    IntVector q = Kernels.widen(qs, p);
+                    IntVector lo = q.and(0x0F);
+                    IntVector hi = Kernels.highNibble(q);
+                    quant(lo, qh, e).mul(d).add(m).intoArray(dst, out + e);
+                    quant(hi, qh, HALF + e).mul(d).add(m).intoArray(dst, out + HALF + e);
                 }
             }
         }

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -54,20 +55,22 @@ final class Q6_KMatrix extends RowMatrix {
                     ByteVector a = ByteVector.fromMemorySegment(B, data, ql + l, ByteOrder.LITTLE_ENDIAN);
                     ByteVector b = ByteVector.fromMemorySegment(B, data, ql + 32 + l, ByteOrder.LITTLE_ENDIAN);
                     ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector q1 = quant(a.and((byte) 0x0F), h, 0);
-                    ByteVector q2 = quant(b.and((byte) 0x0F), h, 2);
-                    ByteVector q3 = quant(a.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F), h, 4);
-                    ByteVector q4 = quant(b.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F), h, 6);
                     float s1 = d * data.get(JAVA_BYTE, sc + is);
                     float s2 = d * data.get(JAVA_BYTE, sc + is + 2);
                     float s3 = d * data.get(JAVA_BYTE, sc + is + 4);
                     float s4 = d * data.get(JAVA_BYTE, sc + is + 6);
                     for (int p = 0; p < B_PARTS; p++) {
                         int xi = xn + l + p * L;
-                        acc0 = weights(q1, p, s1).fma(FloatVector.fromArray(F, x, xi), acc0);
-                        acc1 = weights(q2, p, s2).fma(FloatVector.fromArray(F, x, xi + 32), acc1);
-                        acc0 = weights(q3, p, s3).fma(FloatVector.fromArray(F, x, xi + 64), acc0);
-                        acc1 = weights(q4, p, s4).fma(FloatVector.fromArray(F, x, xi + 96), acc1);
+                        IntVector ai = Kernels.widen(a, p);
+                        IntVector bi = Kernels.widen(b, p);
+                        IntVector hi = Kernels.widen(h, p);
+                        acc0 = weights(ai.and(0x0F), hi.lanewise(VectorOperators.LSHL, 4), s1)
+                                .fma(FloatVector.fromArray(F, x, xi), acc0);
+                        acc1 = weights(bi.and(0x0F), hi.lanewise(VectorOperators.LSHL, 2), s2)
+                                .fma(FloatVector.fromArray(F, x, xi + 32), acc1);
+                        acc0 = weights(Kernels.highNibble(ai), hi, s3).fma(FloatVector.fromArray(F, x, xi + 64), acc0);
+                        acc1 = weights(Kernels.highNibble(bi), hi.lanewise(VectorOperators.ASHR, 2), s4)
+                                .fma(FloatVector.fromArray(F, x, xi + 96), acc1);
                     }
                 }
             }
@@ -75,14 +78,12 @@ final class Q6_KMatrix extends RowMatrix {
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
-    /** Joins a nibble with its two high bits (at {@code shift} in qh) and removes the offset of 32. */
-    private static ByteVector quant(ByteVector nibble, ByteVector h, int shift) {
-        ByteVector high = h.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-        return nibble.or(high).sub((byte) 32);
-    }
-
-    private static FloatVector weights(ByteVector q, int part, float scale) {
-        return ((FloatVector) q.convertShape(VectorOperators.B2F, F, part)).mul(scale);
+    /**
+     * scale * (q - 32), where q joins a nibble with the two qh bits that {@code high} holds at bits 4-5
+     * (the caller shifts qh so that the wanted pair lands there).
+     */
+    private static FloatVector weights(IntVector nibble, IntVector high, float scale) {
+        return Kernels.toFloat(nibble.or(high.and(0x30)).sub(32)).mul(scale);
     }
 
     @Override
@@ -100,20 +101,19 @@ final class Q6_KMatrix extends RowMatrix {
                     ByteVector a = ByteVector.fromMemorySegment(B, data, ql + l, ByteOrder.LITTLE_ENDIAN);
                     ByteVector b = ByteVector.fromMemorySegment(B, data, ql + 32 + l, ByteOrder.LITTLE_ENDIAN);
                     ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector q1 = quant(a.and((byte) 0x0F), h, 0);
-                    ByteVector q2 = quant(b.and((byte) 0x0F), h, 2);
-                    ByteVector q3 = quant(a.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F), h, 4);
-                    ByteVector q4 = quant(b.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F), h, 6);
                     float s1 = d * data.get(JAVA_BYTE, sc + is);
                     float s2 = d * data.get(JAVA_BYTE, sc + is + 2);
                     float s3 = d * data.get(JAVA_BYTE, sc + is + 4);
                     float s4 = d * data.get(JAVA_BYTE, sc + is + 6);
                     for (int p = 0; p < B_PARTS; p++) {
                         int yi = yn + l + p * L;
-                        weights(q1, p, s1).intoArray(dst, yi);
-                        weights(q2, p, s2).intoArray(dst, yi + 32);
-                        weights(q3, p, s3).intoArray(dst, yi + 64);
-                        weights(q4, p, s4).intoArray(dst, yi + 96);
+                        IntVector ai = Kernels.widen(a, p);
+                        IntVector bi = Kernels.widen(b, p);
+                        IntVector hi = Kernels.widen(h, p);
+                        weights(ai.and(0x0F), hi.lanewise(VectorOperators.LSHL, 4), s1).intoArray(dst, yi);
+                        weights(bi.and(0x0F), hi.lanewise(VectorOperators.LSHL, 2), s2).intoArray(dst, yi + 32);
+                        weights(Kernels.highNibble(ai), hi, s3).intoArray(dst, yi + 64);
+                        weights(Kernels.highNibble(bi), hi.lanewise(VectorOperators.ASHR, 2), s4).intoArray(dst, yi + 96);
                     }
                 }
             }
