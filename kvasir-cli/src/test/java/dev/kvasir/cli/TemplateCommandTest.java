@@ -140,9 +140,22 @@ class TemplateCommandTest {
         Path noRole = write("norole.json", "[{\"content\": \"hi\"}]");
         assertOneLine(Cli.exec("template", "--chat-template", fine.toString(), "--messages", noRole.toString()),
                 "kvasir: " + noRole + ": messages[0].role: expected a non-empty string");
+        assertOneLine(Cli.exec("template", "--chat-template", tmp.resolve("gone.jinja").toString(), "--messages",
+                good.toString()), "kvasir: " + tmp.resolve("gone.jinja") + ": chat template file not found");
+        assertOneLine(new Cli().env(TemplateCommand.SOURCE_DATE_EPOCH, "yesterday").run("template", "--chat-template",
+                fine.toString(), "--messages", good.toString()), "kvasir: $SOURCE_DATE_EPOCH is 'yesterday'");
         Path raising = write("raise.jinja", "{{ raise_exception('roles must alternate') }}");
         assertOneLine(Cli.exec("template", "--chat-template", raising.toString(), "--messages", good.toString()),
                 "kvasir: raise.jinja: chat template 1:4: TemplateError: roles must alternate");
+    }
+
+    @Test
+    void aVocabularyWithoutTemplateUsesChatMl() throws IOException {
+        Path messages = write("m.json", "[{\"role\": \"user\", \"content\": \"Hi\"}]");
+        Cli.Result r = Cli.exec("template", "-m", SharedData.file("tokenizers/ggml-vocab-llama-spm.gguf").toString(),
+                "--messages", messages.toString(), "--add-generation-prompt");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
     }
 
     private static void assertOneLine(Cli.Result r, String start) {
