@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** bfloat16: the upper 16 bits of a float. */
 final class BF16Matrix extends RowMatrix {
@@ -31,7 +30,7 @@ final class BF16Matrix extends RowMatrix {
             ShortVector h = ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
             acc = Kernels.bf16ToFloat(h).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorOps.sumLanes(acc);
         for (; i < cols; i++) {
             sum += Float.intBitsToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i) << 16) * x[xOff + i];
         }

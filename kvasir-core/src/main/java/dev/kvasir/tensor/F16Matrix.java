@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** IEEE half precision, widened exactly in registers ({@link Kernels#halfToFloat}). */
 final class F16Matrix extends RowMatrix {
@@ -31,7 +30,7 @@ final class F16Matrix extends RowMatrix {
             ShortVector h = ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
             acc = Kernels.halfToFloat(h).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorOps.sumLanes(acc);
         for (; i < cols; i++) {
             sum += Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i)) * x[xOff + i];
         }

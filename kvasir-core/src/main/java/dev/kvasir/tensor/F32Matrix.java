@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** Plain little-endian floats. */
 final class F32Matrix extends RowMatrix {
@@ -33,7 +32,7 @@ final class F32Matrix extends RowMatrix {
         for (int bound = cols - L; i <= bound; i += L) {
             acc0 = load(base, i).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = VectorOps.sumLanes(acc0.add(acc1));
         for (; i < cols; i++) {
             sum += data.get(JAVA_FLOAT_UNALIGNED, base + 4L * i) * x[xOff + i];
         }

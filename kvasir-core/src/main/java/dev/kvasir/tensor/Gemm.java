@@ -4,7 +4,6 @@ import static dev.kvasir.tensor.Kernels.F;
 import static dev.kvasir.tensor.Kernels.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * The prefill micro-kernel: a tile of already-decoded weight rows times a batch of activation vectors.
@@ -102,7 +101,7 @@ final class Gemm {
 
     /** Reduces the lanes and adds the scalar tail {@code [from, cols)} that did not fill a vector. */
     private static float sum(FloatVector acc, float[] w, int wOff, float[] x, int xOff, int from, int cols) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorOps.sumLanes(acc);
         for (int i = from; i < cols; i++) {
             s += w[wOff + i] * x[xOff + i];
         }

@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml block_q4_0: per 32 elements an f16 scale d then 16 bytes qs; element j (0..15) is the low
@@ -54,7 +53,7 @@ final class Q4_0Matrix extends RowMatrix {
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             acc = blockSum.fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(acc);
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml block_q4_1: per 32 elements f16 d, f16 m, then 16 bytes of nibbles laid out as in Q4_0
@@ -51,7 +50,7 @@ final class Q4_1Matrix extends RowMatrix {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(acc);
     }
 
     @Override

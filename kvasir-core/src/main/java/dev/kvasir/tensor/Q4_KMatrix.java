@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml block_q4_K, 256 elements in 144 bytes: f16 d, f16 dmin, 12 bytes of packed 6-bit sub-block
@@ -63,7 +62,7 @@ final class Q4_KMatrix extends RowMatrix {
                 }
             }
         }
-        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(accLo.add(accHi));
     }
 
     @Override

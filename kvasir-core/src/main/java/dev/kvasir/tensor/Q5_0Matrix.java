@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml block_q5_0, 32 elements in 22 bytes: f16 d, a 32-bit qh, 16 bytes of nibbles laid out as in
@@ -56,7 +55,7 @@ final class Q5_0Matrix extends RowMatrix {
             }
             acc = sum.fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(acc);
     }
 
     /** Nibbles plus 16 * their fifth bit (bit {@code element} of qh onwards), minus 16. */

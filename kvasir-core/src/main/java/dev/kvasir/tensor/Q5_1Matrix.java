@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml block_q5_1, 32 elements in 24 bytes: f16 d, f16 m, a 32-bit qh, 16 bytes of nibbles; the
@@ -55,7 +54,7 @@ final class Q5_1Matrix extends RowMatrix {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(acc);
     }
 
     /** Nibbles plus 16 * their fifth bit (bit {@code element} of qh onwards). */

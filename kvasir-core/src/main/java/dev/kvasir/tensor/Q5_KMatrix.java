@@ -63,7 +63,7 @@ final class Q5_KMatrix extends RowMatrix {
                 }
             }
         }
-        return accLo.add(accHi).reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(accLo.add(accHi));
     }
 
     /** Bit {@code bit} of each qh byte, moved to value 16. */

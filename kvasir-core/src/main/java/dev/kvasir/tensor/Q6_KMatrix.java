@@ -75,7 +75,7 @@ final class Q6_KMatrix extends RowMatrix {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(acc0.add(acc1));
     }
 
     /**

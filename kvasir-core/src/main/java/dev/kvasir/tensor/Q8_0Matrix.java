@@ -47,7 +47,7 @@ final class Q8_0Matrix extends RowMatrix {
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             acc = blockSum.fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorOps.sumLanes(acc);
     }
 
     @Override

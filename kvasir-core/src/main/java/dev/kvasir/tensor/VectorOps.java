@@ -41,9 +41,9 @@ public final class VectorOps {
      * Adds the lanes left to right. {@code reduceLanes(ADD)} leaves the order open and interpreted, C1 and C2
      * code differ, so the same call could round differently before and after JIT warm-up.
      */
-    private static float sumLanes(FloatVector v) {
+    static float sumLanes(FloatVector v) {
         float sum = 0f;
-        for (int lane = 0; lane < L; lane++) {
+        for (int lane = 0, n = v.length(); lane < n; lane++) {
             sum += v.lane(lane);
         }
         return sum;
