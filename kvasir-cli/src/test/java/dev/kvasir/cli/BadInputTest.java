@@ -50,8 +50,10 @@ class BadInputTest {
     }
 
     @Test
-    void noModelAnywhereSaysHowToGetOne() {
-        Cli.Result r = new Cli().workingDir(tmp).installDir(tmp).run("generate", "-p", "x");
+    void noModelAnywhereSaysHowToGetOne() throws IOException {
+        // two levels down, so "../shared" cannot be a real shared/ folder next to the temp dir
+        Path nowhere = Files.createDirectories(tmp.resolve("no-shared/here"));
+        Cli.Result r = new Cli().workingDir(nowhere).installDir(nowhere).run("generate", "-p", "x");
         assertOneLineError(r, 1, "-m", "KVASIR_MODEL");
     }
 
