@@ -25,7 +25,9 @@ public final class Main {
                         .addSubcommand("trim", new CacheTrimCommand(io))
                         .addSubcommand("compact", new CacheCompactCommand(io))
                         .addSubcommand("ls", new CacheLsCommand(io))
-                        .addSubcommand("gc", new CacheGcCommand(io)))
+                        .addSubcommand("gc", new CacheGcCommand(io))
+                        .addSubcommand("export", new CacheExportCommand(io))
+                        .addSubcommand("import", new CacheImportCommand(io)))
                 .addSubcommand("serve", new ServeCommand(io))
                 .addSubcommand("bench", new BenchCommand(io))
                 .addSubcommand("dev", new CommandLine(new DevCommand()).addSubcommand("synth", new SynthCommand(io)));

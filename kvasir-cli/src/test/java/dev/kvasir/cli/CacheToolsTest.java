@@ -107,4 +107,33 @@ class CacheToolsTest {
         FileTime t = FileTime.fromMillis(System.currentTimeMillis() - seconds * 1000);
         Files.getFileAttributeView(file, java.nio.file.attribute.BasicFileAttributeView.class).setTimes(t, t, null);
     }
+
+    @Test
+    void exportToMlxAndImportBackGivesTheSameTokensAndContinuation() throws IOException {
+        Path mlx = tmp.resolve("doc.safetensors");
+        Cli.Result exported = Cli.exec("cache", "export", doc.toString(), "--format", "mlx", mlx.toString());
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        byte[] header = Arrays.copyOf(Files.readAllBytes(mlx), 8);
+        long headerLength = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(new String(Files.readAllBytes(mlx), 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"0.0\"", "\"0.1\"", "\"2.0\":\"KVCache\"");
+
+        Path back = tmp.resolve("back.kvc");
+        Cli.Result imported = Cli.exec("cache", "import", mlx.toString(), "--format", "mlx", "-m", model(), back.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(Workflows.tokens(back)).containsExactly(Workflows.tokens(doc));
+
+        Cli.Result fromOriginal = Cli.exec("generate", "-m", model(), "--cache", doc.toString(), "-p", " Then", "-n", "24", "--temp", "0");
+        Cli.Result fromImported = Cli.exec("generate", "-m", model(), "--cache", back.toString(), "-p", " Then", "-n", "24", "--temp", "0");
+        assertThat(fromImported.exitCode()).as(fromImported.err()).isZero();
+        assertThat(fromImported.out()).isEqualTo(fromOriginal.out()).isNotBlank();
+    }
+
+    @Test
+    void exportRefusesAnUnknownFormatInOneLine() {
+        Cli.Result r = Cli.exec("cache", "export", doc.toString(), "--format", "hf", tmp.resolve("x").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("kvasir: ").containsOnlyOnce("\n").contains("'hf'", "mlx");
+        assertThat(Files.exists(tmp.resolve("x"))).isFalse();
+    }
 }
