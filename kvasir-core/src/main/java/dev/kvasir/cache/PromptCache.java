@@ -256,9 +256,16 @@ public final class PromptCache {
                 channel.truncate(file.validLength()); // a torn tail from an interrupted save
             }
             channel.position(file.validLength());
-            long written = KvcWriter.writeCheckpoint(new RecordSink(channel), cache, from,
-                    Arrays.copyOfRange(tokens, from, count), metadataDirty ? metadata : null);
-            channel.force(true);
+            long written;
+            try {
+                written = KvcWriter.writeCheckpoint(new RecordSink(channel), cache, from,
+                        Arrays.copyOfRange(tokens, from, count), metadataDirty ? metadata : null);
+                channel.force(true);
+            } catch (IOException | RuntimeException e) {
+                // e.g. a full disk: cut the partial checkpoint so the file is left exactly as it was
+                channel.truncate(file.validLength());
+                throw e;
+            }
             file = new FileState(file.path(), file.validLength() + written, count, file.kvRows() + heldRows(from));
             metadataDirty = false;
             return written;
