@@ -28,7 +28,7 @@ class CacheBadInputTest {
         docBytes = Files.readAllBytes(doc);
     }
 
-    private static void assertOneLineError(Cli.Result r, String... fragments) {
+    static void assertOneLineError(Cli.Result r, String... fragments) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).startsWith("kvasir: ").containsOnlyOnce("\n").doesNotContain("\tat ", "Exception");
         assertThat(r.err()).contains(fragments);

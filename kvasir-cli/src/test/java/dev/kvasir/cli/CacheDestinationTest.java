@@ -1,5 +1,6 @@
 package dev.kvasir.cli;
 
+import static dev.kvasir.cli.CacheBadInputTest.assertOneLineError;
 import static dev.kvasir.cli.Workflows.DOC;
 import static dev.kvasir.cli.Workflows.model;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,11 +96,5 @@ class CacheDestinationTest {
     private static int run(String... command) throws Exception {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor();
-    }
-
-    private static void assertOneLineError(Cli.Result r, String... fragments) {
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).startsWith("kvasir: ").containsOnlyOnce("\n").doesNotContain("\tat ", "Exception");
-        assertThat(r.err()).contains(fragments);
     }
 }
