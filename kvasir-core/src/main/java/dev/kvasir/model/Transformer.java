@@ -101,7 +101,7 @@ final class Transformer {
         rmsNormRows(s.x, w.ffnNorm(), s.xb, n);
         project(w.ffnGate(), s.xb, n, s.gate, null);
         project(w.ffnUp(), s.xb, n, s.up, null);
-        swiglu(s.gate, s.up, n * config.feedForwardLength());
+        swiglu(s.gate, s.up, n);
         project(w.ffnDown(), s.gate, n, s.proj, null);
         VectorOps.add(s.x, 0, s.proj, 0, n * config.embeddingLength());
     }
@@ -127,10 +127,16 @@ final class Transformer {
         }
     }
 
-    /** gate = silu(gate) ⊙ up. */
-    private static void swiglu(float[] gate, float[] up, int n) {
-        VectorOps.silu(gate, 0, n);
-        VectorOps.mul(gate, 0, up, 0, n);
+    /**
+     * gate = silu(gate) ⊙ up, token by token: silu's vector and scalar-tail exp differ in the last bit,
+     * so a row must split into vector and tail the same way whatever batch it is in.
+     */
+    private void swiglu(float[] gate, float[] up, int n) {
+        int ffn = config.feedForwardLength();
+        for (int t = 0; t < n; t++) {
+            VectorOps.silu(gate, t * ffn, ffn);
+            VectorOps.mul(gate, t * ffn, up, t * ffn, ffn);
+        }
     }
 
     /** Buffers for m tokens; sized by the prompts actually seen, so short prompts never pay for a full chunk. */
