@@ -22,31 +22,15 @@ final class BF16Matrix extends RowMatrix {
     }
 
     @Override
-    float dotRow(int row, float[] x, int xOff) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
         long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = cols - L; i <= bound; i += L) {
+        int i = first;
+        for (int bound = end - L; i <= bound; i += L) {
             ShortVector h = ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
-            acc = Kernels.bf16ToFloat(h).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            Kernels.bf16ToFloat(h).intoArray(dst, dstOffset + i - first);
         }
-        float sum = VectorOps.sumLanes(acc);
-        for (; i < cols; i++) {
-            sum += Float.intBitsToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i) << 16) * x[xOff + i];
-        }
-        return sum;
-    }
-
-    @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
-        long base = row * rowBytes;
-        int i = 0;
-        for (int bound = cols - L; i <= bound; i += L) {
-            ShortVector h = ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
-            Kernels.bf16ToFloat(h).intoArray(dst, dstOffset + i);
-        }
-        for (; i < cols; i++) {
-            dst[dstOffset + i] = Float.intBitsToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i) << 16);
+        for (; i < end; i++) {
+            dst[dstOffset + i - first] = Float.intBitsToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i) << 16);
         }
     }
 }

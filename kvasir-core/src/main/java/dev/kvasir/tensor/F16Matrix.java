@@ -22,31 +22,46 @@ final class F16Matrix extends RowMatrix {
     }
 
     @Override
-    float dotRow(int row, float[] x, int xOff) {
-        long base = row * rowBytes;
-        FloatVector acc = FloatVector.zero(F);
+    void dot4(int row, float[] x, float[] out) {
+        long w0 = row * rowBytes, w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (int bound = cols - L; i <= bound; i += L) {
-            ShortVector h = ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
-            acc = Kernels.halfToFloat(h).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            a0 = load(w0, i).fma(v, a0);
+            a1 = load(w1, i).fma(v, a1);
+            a2 = load(w2, i).fma(v, a2);
+            a3 = load(w3, i).fma(v, a3);
         }
-        float sum = VectorOps.sumLanes(acc);
-        for (; i < cols; i++) {
-            sum += Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i)) * x[xOff + i];
+        out[row] = tailSum(a0, w0, x, i);
+        out[row + 1] = tailSum(a1, w1, x, i);
+        out[row + 2] = tailSum(a2, w2, x, i);
+        out[row + 3] = tailSum(a3, w3, x, i);
+    }
+
+    private FloatVector load(long base, int i) {
+        return Kernels.halfToFloat(ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** As {@link Gemm#tailSum}, reading the weights from the mapping. */
+    private float tailSum(FloatVector acc, long base, float[] x, int from) {
+        float s = VectorOps.sumLanes(acc);
+        for (int i = from; i < cols; i++) {
+            s += Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i)) * x[i];
         }
-        return sum;
+        return s;
     }
 
     @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
         long base = row * rowBytes;
-        int i = 0;
-        for (int bound = cols - L; i <= bound; i += L) {
+        int i = first;
+        for (int bound = end - L; i <= bound; i += L) {
             ShortVector h = ShortVector.fromMemorySegment(S, data, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
-            Kernels.halfToFloat(h).intoArray(dst, dstOffset + i);
+            Kernels.halfToFloat(h).intoArray(dst, dstOffset + i - first);
         }
-        for (; i < cols; i++) {
-            dst[dstOffset + i] = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i));
+        for (; i < end; i++) {
+            dst[dstOffset + i - first] = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, base + 2L * i));
         }
     }
 }

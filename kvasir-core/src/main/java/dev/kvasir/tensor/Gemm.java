@@ -32,7 +32,7 @@ final class Gemm {
         }
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < batch; b++) {
-                out[b * outStride + row0 + r] = VectorOps.dot(w, r * cols, x, b * cols, cols);
+                out[b * outStride + row0 + r] = dot(w, r * cols, x, b * cols, cols);
             }
         }
     }
@@ -67,18 +67,18 @@ final class Gemm {
             a32 = r.fma(v2, a32);
         }
         int o0 = b * outStride + row0, o1 = o0 + outStride, o2 = o1 + outStride;
-        out[o0] = sum(a00, w, 0, x, x0, i, cols);
-        out[o1] = sum(a01, w, 0, x, x1, i, cols);
-        out[o2] = sum(a02, w, 0, x, x2, i, cols);
-        out[o0 + 1] = sum(a10, w, w1, x, x0, i, cols);
-        out[o1 + 1] = sum(a11, w, w1, x, x1, i, cols);
-        out[o2 + 1] = sum(a12, w, w1, x, x2, i, cols);
-        out[o0 + 2] = sum(a20, w, w2, x, x0, i, cols);
-        out[o1 + 2] = sum(a21, w, w2, x, x1, i, cols);
-        out[o2 + 2] = sum(a22, w, w2, x, x2, i, cols);
-        out[o0 + 3] = sum(a30, w, w3, x, x0, i, cols);
-        out[o1 + 3] = sum(a31, w, w3, x, x1, i, cols);
-        out[o2 + 3] = sum(a32, w, w3, x, x2, i, cols);
+        out[o0] = tailSum(a00, w, 0, x, x0, i, cols);
+        out[o1] = tailSum(a01, w, 0, x, x1, i, cols);
+        out[o2] = tailSum(a02, w, 0, x, x2, i, cols);
+        out[o0 + 1] = tailSum(a10, w, w1, x, x0, i, cols);
+        out[o1 + 1] = tailSum(a11, w, w1, x, x1, i, cols);
+        out[o2 + 1] = tailSum(a12, w, w1, x, x2, i, cols);
+        out[o0 + 2] = tailSum(a20, w, w2, x, x0, i, cols);
+        out[o1 + 2] = tailSum(a21, w, w2, x, x1, i, cols);
+        out[o2 + 2] = tailSum(a22, w, w2, x, x2, i, cols);
+        out[o0 + 3] = tailSum(a30, w, w3, x, x0, i, cols);
+        out[o1 + 3] = tailSum(a31, w, w3, x, x1, i, cols);
+        out[o2 + 3] = tailSum(a32, w, w3, x, x2, i, cols);
     }
 
     private static void kernel4x1(float[] w, int cols, float[] x, int b, float[] out, int outStride, int row0) {
@@ -93,14 +93,24 @@ final class Gemm {
             a3 = FloatVector.fromArray(F, w, w3 + i).fma(v, a3);
         }
         int o = b * outStride + row0;
-        out[o] = sum(a0, w, 0, x, x0, i, cols);
-        out[o + 1] = sum(a1, w, w1, x, x0, i, cols);
-        out[o + 2] = sum(a2, w, w2, x, x0, i, cols);
-        out[o + 3] = sum(a3, w, w3, x, x0, i, cols);
+        out[o] = tailSum(a0, w, 0, x, x0, i, cols);
+        out[o + 1] = tailSum(a1, w, w1, x, x0, i, cols);
+        out[o + 2] = tailSum(a2, w, w2, x, x0, i, cols);
+        out[o + 3] = tailSum(a3, w, w3, x, x0, i, cols);
+    }
+
+    /** One output with the same operation sequence as every kernel here: one accumulator, element order. */
+    static float dot(float[] w, int wOff, float[] x, int xOff, int cols) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = cols - L; i <= bound; i += L) {
+            acc = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        return tailSum(acc, w, wOff, x, xOff, i, cols);
     }
 
     /** Reduces the lanes and adds the scalar tail {@code [from, cols)} that did not fill a vector. */
-    private static float sum(FloatVector acc, float[] w, int wOff, float[] x, int xOff, int from, int cols) {
+    static float tailSum(FloatVector acc, float[] w, int wOff, float[] x, int xOff, int from, int cols) {
         float s = VectorOps.sumLanes(acc);
         for (int i = from; i < cols; i++) {
             s += w[wOff + i] * x[xOff + i];

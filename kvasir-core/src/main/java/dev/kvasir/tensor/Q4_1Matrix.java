@@ -32,34 +32,12 @@ final class Q4_1Matrix extends RowMatrix {
     }
 
     @Override
-    float dotRow(int row, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long block = row * rowBytes + (long) b * BLOCK_BYTES;
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block)));
-            FloatVector m = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2)));
-            int xb = xOff + b * BLOCK;
-            for (int i = 0; i < HALF; i += BL) {
-                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 4 + i, ByteOrder.LITTLE_ENDIAN);
-                for (int p = 0; p < B_PARTS; p++) {
-                    IntVector q = Kernels.widen(qs, p);
-                    FloatVector lw = Kernels.toFloat(q.and(0x0F)).mul(d).add(m);
-                    FloatVector hw = Kernels.toFloat(Kernels.highNibble(q)).mul(d).add(m);
-                    acc = lw.fma(FloatVector.fromArray(F, x, xb + i + p * L), acc);
-                    acc = hw.fma(FloatVector.fromArray(F, x, xb + HALF + i + p * L), acc);
-                }
-            }
-        }
-        return VectorOps.sumLanes(acc);
-    }
-
-    @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
-        for (int b = 0; b < cols / BLOCK; b++) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
+        for (int b = first; b < end; b++) {
             long block = row * rowBytes + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             float m = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
-            int out = dstOffset + b * BLOCK;
+            int out = dstOffset + (b - first) * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 4 + i, ByteOrder.LITTLE_ENDIAN);
                 for (int p = 0; p < B_PARTS; p++) {

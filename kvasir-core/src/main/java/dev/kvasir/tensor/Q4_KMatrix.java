@@ -33,41 +33,8 @@ final class Q4_KMatrix extends RowMatrix {
     }
 
     @Override
-    float dotRow(int row, float[] x, int xOff) {
-        FloatVector accLo = FloatVector.zero(F);
-        FloatVector accHi = FloatVector.zero(F);
-        for (int sb = 0; sb < cols / BLOCK; sb++) {
-            long block = row * rowBytes + (long) sb * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
-            float dmin = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
-            for (int j = 0; j < 4; j++) {
-                int sm1 = KScales.scaleMin(data, block + 4, 2 * j);
-                int sm2 = KScales.scaleMin(data, block + 4, 2 * j + 1);
-                FloatVector d1 = FloatVector.broadcast(F, d * KScales.scale(sm1));
-                FloatVector m1 = FloatVector.broadcast(F, dmin * KScales.min(sm1));
-                FloatVector d2 = FloatVector.broadcast(F, d * KScales.scale(sm2));
-                FloatVector m2 = FloatVector.broadcast(F, dmin * KScales.min(sm2));
-                int xj = xOff + sb * BLOCK + 64 * j;
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, data, block + 16 + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
-                    for (int p = 0; p < B_PARTS; p++) {
-                        IntVector qi = Kernels.widen(q, p);
-                        IntVector lo = qi.and(0x0F);
-                        IntVector hi = Kernels.highNibble(qi);
-                        FloatVector w1 = Kernels.toFloat(lo).mul(d1).sub(m1);
-                        FloatVector w2 = Kernels.toFloat(hi).mul(d2).sub(m2);
-                        accLo = w1.fma(FloatVector.fromArray(F, x, xj + l + p * L), accLo);
-                        accHi = w2.fma(FloatVector.fromArray(F, x, xj + 32 + l + p * L), accHi);
-                    }
-                }
-            }
-        }
-        return VectorOps.sumLanes(accLo.add(accHi));
-    }
-
-    @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
-        for (int sb = 0; sb < cols / BLOCK; sb++) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
+        for (int sb = first; sb < end; sb++) {
             long block = row * rowBytes + (long) sb * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             float dmin = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
@@ -78,7 +45,7 @@ final class Q4_KMatrix extends RowMatrix {
                 float m1 = dmin * KScales.min(sm1);
                 float d2 = d * KScales.scale(sm2);
                 float m2 = dmin * KScales.min(sm2);
-                int yj = dstOffset + sb * BLOCK + 64 * j;
+                int yj = dstOffset + (sb - first) * BLOCK + 64 * j;
                 for (int l = 0; l < 32; l += BL) {
                     ByteVector q = ByteVector.fromMemorySegment(B, data, block + 16 + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
                     for (int p = 0; p < B_PARTS; p++) {

@@ -33,43 +33,18 @@ final class Q5_0Matrix extends RowMatrix {
         return GgmlType.Q5_0;
     }
 
-    @Override
-    float dotRow(int row, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long block = row * rowBytes + (long) b * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
-            int qh = data.get(JAVA_INT_UNALIGNED, block + 2);
-            int xb = xOff + b * BLOCK;
-            FloatVector sum = FloatVector.zero(F);
-            for (int i = 0; i < HALF; i += BL) {
-                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 6 + i, ByteOrder.LITTLE_ENDIAN);
-                for (int p = 0; p < B_PARTS; p++) {
-                    int e = i + p * L;
-                    IntVector q = Kernels.widen(qs, p);
-                    IntVector lo = q.and(0x0F);
-                    IntVector hi = Kernels.highNibble(q);
-                    sum = quant(lo, qh, e).fma(FloatVector.fromArray(F, x, xb + e), sum);
-                    sum = quant(hi, qh, HALF + e).fma(FloatVector.fromArray(F, x, xb + HALF + e), sum);
-                }
-            }
-            acc = sum.fma(FloatVector.broadcast(F, d), acc);
-        }
-        return VectorOps.sumLanes(acc);
-    }
-
     /** Nibbles plus 16 * their fifth bit (bit {@code element} of qh onwards), minus 16. */
     private static FloatVector quant(IntVector nibbles, int qh, int element) {
         return Kernels.toFloat(nibbles.or(Kernels.fifthBits(qh, element)).sub(16));
     }
 
     @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
-        for (int b = 0; b < cols / BLOCK; b++) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
+        for (int b = first; b < end; b++) {
             long block = row * rowBytes + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             int qh = data.get(JAVA_INT_UNALIGNED, block + 2);
-            int out = dstOffset + b * BLOCK;
+            int out = dstOffset + (b - first) * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 6 + i, ByteOrder.LITTLE_ENDIAN);
                 for (int p = 0; p < B_PARTS; p++) {

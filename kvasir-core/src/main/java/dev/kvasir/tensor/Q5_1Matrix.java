@@ -32,44 +32,19 @@ final class Q5_1Matrix extends RowMatrix {
         return GgmlType.Q5_1;
     }
 
-    @Override
-    float dotRow(int row, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < cols / BLOCK; b++) {
-            long block = row * rowBytes + (long) b * BLOCK_BYTES;
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block)));
-            FloatVector m = FloatVector.broadcast(F, Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2)));
-            int qh = data.get(JAVA_INT_UNALIGNED, block + 4);
-            int xb = xOff + b * BLOCK;
-            for (int i = 0; i < HALF; i += BL) {
-                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
-                for (int p = 0; p < B_PARTS; p++) {
-                    int e = i + p * L;
-                    IntVector q = Kernels.widen(qs, p);
-                    IntVector lo = q.and(0x0F);
-                    IntVector hi = Kernels.highNibble(q);
-                    acc = quant(lo, qh, e).mul(d).add(m).fma(FloatVector.fromArray(F, x, xb + e), acc);
-                    acc = quant(hi, qh, HALF + e).mul(d).add(m)
-                            .fma(FloatVector.fromArray(F, x, xb + HALF + e), acc);
-                }
-            }
-        }
-        return VectorOps.sumLanes(acc);
-    }
-
     /** Nibbles plus 16 * their fifth bit (bit {@code element} of qh onwards). */
     private static FloatVector quant(IntVector nibbles, int qh, int element) {
         return Kernels.toFloat(nibbles.or(Kernels.fifthBits(qh, element)));
     }
 
     @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
-        for (int b = 0; b < cols / BLOCK; b++) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
+        for (int b = first; b < end; b++) {
             long block = row * rowBytes + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             float m = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
             int qh = data.get(JAVA_INT_UNALIGNED, block + 4);
-            int out = dstOffset + b * BLOCK;
+            int out = dstOffset + (b - first) * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
                 ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
                 for (int p = 0; p < B_PARTS; p++) {

@@ -33,47 +33,14 @@ final class Q5_KMatrix extends RowMatrix {
         return GgmlType.Q5_K;
     }
 
-    @Override
-    float dotRow(int row, float[] x, int xOff) {
-        FloatVector accLo = FloatVector.zero(F);
-        FloatVector accHi = FloatVector.zero(F);
-        for (int sb = 0; sb < cols / BLOCK; sb++) {
-            long block = row * rowBytes + (long) sb * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
-            float dmin = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
-            for (int j = 0; j < 4; j++) {
-                int sm1 = KScales.scaleMin(data, block + 4, 2 * j);
-                int sm2 = KScales.scaleMin(data, block + 4, 2 * j + 1);
-                FloatVector d1 = FloatVector.broadcast(F, d * KScales.scale(sm1));
-                FloatVector m1 = FloatVector.broadcast(F, dmin * KScales.min(sm1));
-                FloatVector d2 = FloatVector.broadcast(F, d * KScales.scale(sm2));
-                FloatVector m2 = FloatVector.broadcast(F, dmin * KScales.min(sm2));
-                int xj = xOff + sb * BLOCK + 64 * j;
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, data, block + QS + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, block + QH + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector lo = q.and((byte) 0x0F).or(fifthBit(h, 2 * j));
-                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).or(fifthBit(h, 2 * j + 1));
-                    for (int p = 0; p < B_PARTS; p++) {
-                        FloatVector w1 = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d1).sub(m1);
-                        FloatVector w2 = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d2).sub(m2);
-                        accLo = w1.fma(FloatVector.fromArray(F, x, xj + l + p * L), accLo);
-                        accHi = w2.fma(FloatVector.fromArray(F, x, xj + 32 + l + p * L), accHi);
-                    }
-                }
-            }
-        }
-        return VectorOps.sumLanes(accLo.add(accHi));
-    }
-
     /** Bit {@code bit} of each qh byte, moved to value 16. */
     private static ByteVector fifthBit(ByteVector h, int bit) {
         return h.lanewise(VectorOperators.LSHR, bit).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
     }
 
     @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
-        for (int sb = 0; sb < cols / BLOCK; sb++) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
+        for (int sb = first; sb < end; sb++) {
             long block = row * rowBytes + (long) sb * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
             float dmin = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
@@ -84,7 +51,7 @@ final class Q5_KMatrix extends RowMatrix {
                 float m1 = dmin * KScales.min(sm1);
                 float d2 = d * KScales.scale(sm2);
                 float m2 = dmin * KScales.min(sm2);
-                int yj = dstOffset + sb * BLOCK + 64 * j;
+                int yj = dstOffset + (sb - first) * BLOCK + 64 * j;
                 for (int l = 0; l < 32; l += BL) {
                     ByteVector q = ByteVector.fromMemorySegment(B, data, block + QS + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
                     ByteVector h = ByteVector.fromMemorySegment(B, data, block + QH + l, ByteOrder.LITTLE_ENDIAN);

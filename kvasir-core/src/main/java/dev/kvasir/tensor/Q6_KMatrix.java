@@ -38,46 +38,6 @@ final class Q6_KMatrix extends RowMatrix {
         return GgmlType.Q6_K;
     }
 
-    @Override
-    float dotRow(int row, float[] x, int xOff) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        for (int sb = 0; sb < cols / BLOCK; sb++) {
-            long block = row * rowBytes + (long) sb * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + D));
-            for (int n = 0; n < 2; n++) {
-                long ql = block + 64 * n;
-                long qh = block + QH + 32 * n;
-                long sc = block + SCALES + 8 * n;
-                int xn = xOff + sb * BLOCK + 128 * n;
-                for (int l = 0; l < 32; l += BL) {
-                    int is = l / 16;
-                    ByteVector a = ByteVector.fromMemorySegment(B, data, ql + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector b = ByteVector.fromMemorySegment(B, data, ql + 32 + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, ByteOrder.LITTLE_ENDIAN);
-                    float s1 = d * data.get(JAVA_BYTE, sc + is);
-                    float s2 = d * data.get(JAVA_BYTE, sc + is + 2);
-                    float s3 = d * data.get(JAVA_BYTE, sc + is + 4);
-                    float s4 = d * data.get(JAVA_BYTE, sc + is + 6);
-                    for (int p = 0; p < B_PARTS; p++) {
-                        int xi = xn + l + p * L;
-                        IntVector ai = Kernels.widen(a, p);
-                        IntVector bi = Kernels.widen(b, p);
-                        IntVector hi = Kernels.widen(h, p);
-                        acc0 = weights(ai.and(0x0F), hi.lanewise(VectorOperators.LSHL, 4), s1)
-                                .fma(FloatVector.fromArray(F, x, xi), acc0);
-                        acc1 = weights(bi.and(0x0F), hi.lanewise(VectorOperators.LSHL, 2), s2)
-                                .fma(FloatVector.fromArray(F, x, xi + 32), acc1);
-                        acc0 = weights(Kernels.highNibble(ai), hi, s3).fma(FloatVector.fromArray(F, x, xi + 64), acc0);
-                        acc1 = weights(Kernels.highNibble(bi), hi.lanewise(VectorOperators.ASHR, 2), s4)
-                                .fma(FloatVector.fromArray(F, x, xi + 96), acc1);
-                    }
-                }
-            }
-        }
-        return VectorOps.sumLanes(acc0.add(acc1));
-    }
-
     /**
      * scale * (q - 32), where q joins a nibble with the two qh bits that {@code high} holds at bits 4-5
      * (the caller shifts qh so that the wanted pair lands there).
@@ -87,15 +47,15 @@ final class Q6_KMatrix extends RowMatrix {
     }
 
     @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
-        for (int sb = 0; sb < cols / BLOCK; sb++) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
+        for (int sb = first; sb < end; sb++) {
             long block = row * rowBytes + (long) sb * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + D));
             for (int n = 0; n < 2; n++) {
                 long ql = block + 64 * n;
                 long qh = block + QH + 32 * n;
                 long sc = block + SCALES + 8 * n;
-                int yn = dstOffset + sb * BLOCK + 128 * n;
+                int yn = dstOffset + (sb - first) * BLOCK + 128 * n;
                 for (int l = 0; l < 32; l += BL) {
                     int is = l / 16;
                     ByteVector a = ByteVector.fromMemorySegment(B, data, ql + l, ByteOrder.LITTLE_ENDIAN);

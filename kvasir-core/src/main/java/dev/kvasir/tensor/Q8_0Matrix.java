@@ -28,39 +28,54 @@ final class Q8_0Matrix extends RowMatrix {
     }
 
     @Override
-    float dotRow(int row, float[] x, int xOff) {
-        long base = row * rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int xb = xOff + b * BLOCK;
-            // Sum q*x over the block, then scale once: one multiply by d per block instead of per element.
-            FloatVector blockSum = FloatVector.zero(F);
+    void dot4(int row, float[] x, float[] out) {
+        long w0 = row * rowBytes, w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long off = (long) b * BLOCK_BYTES;
+            float d0 = scale(w0 + off), d1 = scale(w1 + off), d2 = scale(w2 + off), d3 = scale(w3 + off);
             for (int i = 0; i < BLOCK; i += BL) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, block + 2 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector q0 = quants(w0 + off, i), q1 = quants(w1 + off, i);
+                ByteVector q2 = quants(w2 + off, i), q3 = quants(w3 + off, i);
                 for (int p = 0; p < B_PARTS; p++) {
-                    FloatVector qf = (FloatVector) q.convertShape(VectorOperators.B2F, F, p);
-                    blockSum = qf.fma(FloatVector.fromArray(F, x, xb + i + p * L), blockSum);
+                    FloatVector v = FloatVector.fromArray(F, x, b * BLOCK + i + p * L);
+                    a0 = weights(q0, p, d0).fma(v, a0);
+                    a1 = weights(q1, p, d1).fma(v, a1);
+                    a2 = weights(q2, p, d2).fma(v, a2);
+                    a3 = weights(q3, p, d3).fma(v, a3);
                 }
             }
-            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
-            acc = blockSum.fma(FloatVector.broadcast(F, d), acc);
         }
-        return VectorOps.sumLanes(acc);
+        out[row] = VectorOps.sumLanes(a0);
+        out[row + 1] = VectorOps.sumLanes(a1);
+        out[row + 2] = VectorOps.sumLanes(a2);
+        out[row + 3] = VectorOps.sumLanes(a3);
+    }
+
+    private float scale(long block) {
+        return Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
+    }
+
+    private ByteVector quants(long block, int i) {
+        return ByteVector.fromMemorySegment(B, data, block + 2 + i, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The decoded weights of part {@code p} of {@code q}: the one definition both decode paths use. */
+    private static FloatVector weights(ByteVector q, int p, float d) {
+        return ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(d);
     }
 
     @Override
-    public void dequantizeRow(int row, float[] dst, int dstOffset) {
+    void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
         long base = row * rowBytes;
-        for (int b = 0; b < cols / BLOCK; b++) {
+        for (int b = first; b < end; b++) {
             long block = base + (long) b * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
-            int out = dstOffset + b * BLOCK;
+            float d = scale(block);
+            int out = dstOffset + (b - first) * BLOCK;
             for (int i = 0; i < BLOCK; i += BL) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, block + 2 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector q = quants(block, i);
                 for (int p = 0; p < B_PARTS; p++) {
-                    ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).mul(d).intoArray(dst, out + i + p * L);
+                    weights(q, p, d).intoArray(dst, out + i + p * L);
                 }
             }
         }

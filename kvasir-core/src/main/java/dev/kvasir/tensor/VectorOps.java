@@ -141,16 +141,16 @@ public final class VectorOps {
         return max;
     }
 
-    /** In-place SiLU: x * sigmoid(x) = x / (1 + exp(-x)). */
+    /**
+     * In-place SiLU: x * sigmoid(x) = x / (1 + exp(-x)), element by element. Deliberately scalar: the
+     * Vector API's EXP is a native approximation in compiled code but Math.exp when interpreted, and a
+     * vector loop would also treat the last {@code n % L} elements differently, so an element's result
+     * would depend on the JIT tier and on how many tokens share the call. Math.exp is one stub in every tier.
+     */
     public static void silu(float[] x, int off, int n) {
-        int i = 0;
-        for (int bound = n - L; i <= bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, off + i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
-        }
-        for (; i < n; i++) {
-            float v = x[off + i];
-            x[off + i] = (float) (v / (1 + Math.exp(-v)));
+        for (int i = off; i < off + n; i++) {
+            float v = x[i];
+            x[i] = (float) (v / (1 + Math.exp(-v)));
         }
     }
 }

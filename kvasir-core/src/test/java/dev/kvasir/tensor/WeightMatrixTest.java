@@ -42,6 +42,38 @@ class WeightMatrixTest {
         checkAgainstReference(type, 301, 512, new Random(7 + type.id()), 3);
     }
 
+    /**
+     * Batch invariance: a token's outputs have the same bits whether it goes through matvec (decode) or
+     * through matmul with any batch, so a prompt evaluated in any chunking, or token by token, leaves the
+     * same KV cache. Shapes include partial row tiles, float rows with a scalar tail, and sizes that run
+     * on several threads.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
+    void matvecAndMatmulGiveIdenticalBits(GgmlType type) {
+        Random rnd = new Random(1234 + type.id());
+        int[][] shapes = {{1, 1}, {3, 2}, {5, 3}, {37, 11}, {301, 8}, {64, 2}};
+        for (int[] shape : shapes) {
+            int rows = shape[0];
+            int cols = type.blockSize() == 1 ? 16 * shape[1] + (shape[1] % 2 == 1 ? 5 : 0) : type.blockSize() * shape[1];
+            byte[] bytes = TestData.randomEncoded(type, rows, cols, rnd);
+            WeightMatrix m = WeightMatrix.of(type, TestData.unaligned(bytes, 1), rows, cols);
+            int batch = 1 + rnd.nextInt(9);
+            float[] xs = TestData.gaussian(batch * cols, rnd);
+            float[] batched = new float[batch * rows];
+            m.matmul(xs, batch, batched);
+            for (int b = 0; b < batch; b++) {
+                float[] one = new float[rows];
+                m.matvec(Arrays.copyOfRange(xs, b * cols, (b + 1) * cols), one);
+                float[] fromBatch = Arrays.copyOfRange(batched, b * rows, (b + 1) * rows);
+                if (!Arrays.equals(one, fromBatch)) {
+                    assertThat(one).as(type + " " + rows + "x" + cols + " token " + b + " of " + batch)
+                            .containsExactly(fromBatch);
+                }
+            }
+        }
+    }
+
     private static void checkAgainstReference(GgmlType type, int rows, int cols, Random rnd, int misalign) {
         byte[] bytes = TestData.randomEncoded(type, rows, cols, rnd);
         WeightMatrix m = WeightMatrix.of(type, TestData.unaligned(bytes, misalign), rows, cols);
