@@ -37,10 +37,25 @@ final class CompletionHandler {
             if (request.stream()) {
                 stream(request, prompt, responses, cancel, start, res);
             } else {
-                Completion c = engine.complete(prompt, request, cancel, start, text -> { });
-                HttpIo.json(res, 200, responses.full(c));
+                answer(request, prompt, responses, cancel, start, res);
             }
         }
+    }
+
+    private void answer(CompletionRequest request, int[] prompt, Responses responses, Cancellation cancel, long start,
+                        ServerResponse res) {
+        KeepAliveJson reply = new KeepAliveJson(res, cancel);
+        Completion c;
+        try {
+            c = engine.complete(prompt, request, cancel, start, text -> reply.tick());
+        } catch (ApiException e) {
+            if (!reply.committed()) {
+                throw e; // nothing sent yet: a plain error response with its status
+            }
+            reply.send(e.status(), HttpIo.errorBody(e));
+            return;
+        }
+        reply.send(200, responses.full(c));
     }
 
     private void stream(CompletionRequest request, int[] prompt, Responses responses, Cancellation cancel, long start,

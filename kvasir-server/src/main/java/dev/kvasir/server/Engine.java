@@ -97,8 +97,12 @@ final class Engine implements AutoCloseable {
         PrefixCache.Lease lease = cache.checkout(prompt);
         PromptCache pc = lease.cache();
         int[] input = Arrays.copyOfRange(prompt, lease.reused(), prompt.length);
-        Generation generation = generator.start(new GenerationRequest(input, maxTokens,
-                new Sampler(request.sampling()), request.stop(), cancel), pc.cache());
+        Sampler sampler = new Sampler(request.sampling());
+        for (int i = 0; i < lease.reused(); i++) {
+            sampler.accept(prompt[i]); // the penalties see the whole prompt, as in a fresh run, not just the suffix
+        }
+        Generation generation = generator.start(new GenerationRequest(input, maxTokens, sampler, request.stop(), cancel),
+                pc.cache());
         int[] sequence = Arrays.copyOf(input, input.length + Math.max(16, maxTokens));
         int generated = 0;
         StringBuilder text = new StringBuilder();

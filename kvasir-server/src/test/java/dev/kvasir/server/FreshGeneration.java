@@ -39,8 +39,11 @@ final class FreshGeneration implements AutoCloseable {
     }
 
     GenerationResult greedy(int[] prompt, int maxTokens) {
-        var request = new GenerationRequest(prompt, maxTokens, new Sampler(SamplerSettings.defaults().withTemperature(0)),
-                List.of(), new Cancellation());
+        return generate(prompt, maxTokens, SamplerSettings.defaults().withTemperature(0));
+    }
+
+    GenerationResult generate(int[] prompt, int maxTokens, SamplerSettings settings) {
+        var request = new GenerationRequest(prompt, maxTokens, new Sampler(settings), List.of(), new Cancellation());
         return generator.generate(request, generator.newCache(), (id, text) -> { });
     }
 

@@ -3,9 +3,11 @@ package dev.kvasir.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvasir.SharedData;
 import dev.kvasir.generate.GenerationResult;
+import dev.kvasir.sample.SamplerSettings;
 import dev.kvasir.template.ChatMessage;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -60,6 +62,28 @@ class ResumedAnswersTest {
                 chat.turn(http, TURNS[i]);
                 assertThat(PrefixReuseTest.metric(http.get("/metrics").body(), "kvasir_cache_promotions_total"))
                         .as("a 1-byte RAM tier: turn %d resumed from a .kvc file", i + 1).isEqualTo(i);
+            }
+        }
+    }
+
+    /**
+     * A seeded sampled answer with penalties is reproduced too: the penalties count the cached part of
+     * the prompt (the last 64 tokens reach back past each turn's new messages), and the draws are the same.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K.gguf", "tinyllama-v0-q4_0.gguf"})
+    void seededSampledTurnsWithPenaltiesEqualFreshRuns(String modelName) {
+        Path model = SharedData.model(modelName);
+        ObjectNode fields = Fields.MAPPER.createObjectNode().put("temperature", 0.7).put("seed", 7)
+                .put("repeat_penalty", 1.3).put("presence_penalty", 0.5);
+        SamplerSettings settings = SamplerSettings.defaults().withTemperature(0.7f).withRepeatPenalty(1.3f, 64)
+                .withFrequencyAndPresencePenalty(0, 0.5f).withSeed(7);
+        try (FreshGeneration fresh = new FreshGeneration(model);
+             KvasirServer server = KvasirServer.start(ServerConfig.of(model).withPort(0))) {
+            Http http = new Http(server.port(), null);
+            Conversation chat = new Conversation(fresh, fields, settings);
+            for (int i = 0; i < 3; i++) {
+                chat.turn(http, TURNS[i]);
             }
         }
     }
@@ -125,19 +149,34 @@ class ResumedAnswersTest {
     /** Full histories sent turn by turn; each answer checked against a fresh run of the same rendered prompt. */
     private static final class Conversation {
         private final FreshGeneration fresh;
-        private final Chats wire = new Chats();
+        private final ObjectNode sampling;
+        private final SamplerSettings settings;
         private final List<ChatMessage> messages = new ArrayList<>();
         private JsonNode previous;
 
         Conversation(FreshGeneration fresh) {
+            this(fresh, Fields.MAPPER.createObjectNode().put("temperature", 0), SamplerSettings.defaults().withTemperature(0));
+        }
+
+        /** {@code sampling}: the request's sampling fields; {@code settings}: the same for the fresh run. */
+        Conversation(FreshGeneration fresh, ObjectNode sampling, SamplerSettings settings) {
             this.fresh = fresh;
+            this.sampling = sampling;
+            this.settings = settings;
         }
 
         void turn(Http http, String user) {
             messages.add(ChatMessage.user(user));
-            JsonNode r = wire.turn(http, user, MAX_TOKENS);
+            ObjectNode body = sampling.deepCopy();
+            ArrayNode wire = body.putArray("messages");
+            for (ChatMessage m : messages) {
+                wire.addObject().put("role", m.role()).put("content", m.content());
+            }
+            body.put("max_tokens", MAX_TOKENS);
+            JsonNode r = ok(http.post("/v1/chat/completions", HttpIo.text(body)));
             String answer = r.at("/choices/0/message/content").asText();
-            assertEqualsFresh(r, answer, fresh.greedy(fresh.chatTokens(messages), MAX_TOKENS), "turn " + messages.size());
+            assertEqualsFresh(r, answer, fresh.generate(fresh.chatTokens(messages), MAX_TOKENS, settings),
+                    "turn " + (messages.size() + 1) / 2);
             if (previous != null) {
                 // only the new messages were evaluated: the cache covered the previous prompt and answer
                 PrefixReuseTest.assertReused(previous, r);
