@@ -31,8 +31,8 @@ class OpenAiClientTest {
     @BeforeAll
     static void start() {
         model = SharedData.model("stories260K.gguf");
-        // no prompt cache: a prefix computed in another batch shape rounds differently, so reuse is
-        // compared with the generation API continuing the same cache in PrefixReuseTest instead
+        // no prompt cache: each answer here comes from an empty cache; answers resumed from cached
+        // prefixes are compared with fresh runs in ResumedAnswersTest
         server = KvasirServer.start(ServerConfig.of(model).withPort(0).withApiKey("k1").withCache(null, 0, 0));
     }
 
