@@ -88,6 +88,19 @@ public final class Model implements AutoCloseable {
         return transformer.forward(tokens, from, n, cache);
     }
 
+    /**
+     * Decodes one step of several sequences together: {@code tokens[t]} is fed at position
+     * {@code caches[t].size()} and appended to {@code caches[t]}. The weights are read once for the
+     * whole batch, which is what makes concurrent decoding faster than taking turns; each returned
+     * logits vector (the caller owns it) is bit-identical to {@link #forward} of that token alone.
+     *
+     * @throws IllegalArgumentException when the counts differ or a cache appears twice
+     * @throws dev.kvasir.KvasirException when a sequence's context is full or a token id is outside the vocabulary
+     */
+    public float[][] decodeBatch(int[] tokens, KvCache[] caches) {
+        return transformer.decode(tokens, caches);
+    }
+
     /** A fresh, empty cache for this model: every position kept, in F16 like llama.cpp's default. */
     public KvCache newCache() {
         return new FullKvCache(config.kvLayout());

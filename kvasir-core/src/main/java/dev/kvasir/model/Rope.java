@@ -30,19 +30,36 @@ final class Rope {
 
     /** Computes the rotation of positions {@code pos0 .. pos0+n-1}. */
     void prepare(int pos0, int n) {
+        reserve(n);
+        for (int t = 0; t < n; t++) {
+            angles(t, pos0 + t);
+        }
+    }
+
+    /** Computes the rotation of token {@code t} at {@code positions[t]}: a batch of sequences, each at its own position. */
+    void prepare(int[] positions) {
+        reserve(positions.length);
+        for (int t = 0; t < positions.length; t++) {
+            angles(t, positions[t]);
+        }
+    }
+
+    private void reserve(int n) {
         int half = nRot / 2;
         if (cos.length < n * half) {
             cos = new float[n * half];
             sin = new float[n * half];
         }
-        for (int t = 0; t < n; t++) {
-            float theta = pos0 + t;
-            for (int i = 0; i < half; i++) {
-                float angle = freqScale * (freqFactors == null ? theta : theta / freqFactors[i]);
-                cos[t * half + i] = (float) Math.cos(angle);
-                sin[t * half + i] = (float) Math.sin(angle);
-                theta *= thetaScale;
-            }
+    }
+
+    private void angles(int t, int position) {
+        int half = nRot / 2;
+        float theta = position;
+        for (int i = 0; i < half; i++) {
+            float angle = freqScale * (freqFactors == null ? theta : theta / freqFactors[i]);
+            cos[t * half + i] = (float) Math.cos(angle);
+            sin[t * half + i] = (float) Math.sin(angle);
+            theta *= thetaScale;
         }
     }
 

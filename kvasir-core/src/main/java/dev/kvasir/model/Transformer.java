@@ -4,6 +4,10 @@ import dev.kvasir.KvasirException;
 import dev.kvasir.cache.KvCache;
 import dev.kvasir.tensor.VectorOps;
 import dev.kvasir.tensor.WeightMatrix;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * The forward pass of a llama-family decoder. For each token:
@@ -14,7 +18,9 @@ import dev.kvasir.tensor.WeightMatrix;
  *   logits = output · output_norm(x)
  * </pre>
  * A prompt goes through in chunks of up to {@code chunkSize} tokens as matrix products; a single
- * token (decoding) takes matrix-vector products over buffers kept from the previous call.
+ * token (decoding) takes matrix-vector products over buffers kept from the previous call. A decode
+ * batch runs the next token of several sequences as one matrix product per weight (each weight read
+ * once for all of them), with attention per sequence over its own cache.
  * Not thread-safe: it owns its scratch buffers.
  */
 final class Transformer {
@@ -24,8 +30,10 @@ final class Transformer {
     private final Rope rope;
     private final Scratch single;
     private Scratch batch;
+    private final DecodeAttention decodeAttention;
     private final float[] finalNorm;
     private final float[] logits;
+    private float[] batchLogits = new float[0];
 
     Transformer(ModelConfig config, ModelWeights weights, int chunkSize) {
         if (chunkSize < 1) {
@@ -37,6 +45,7 @@ final class Transformer {
         this.rope = new Rope(config.architecture().ropeMode(), config.ropeDimensions(), config.ropeFreqBase(),
                 config.ropeFreqScale(), weights.ropeFreqs());
         this.single = new Scratch(config, 1);
+        this.decodeAttention = new DecodeAttention(config);
         this.finalNorm = new float[config.embeddingLength()];
         this.logits = new float[config.vocabSize()];
     }
@@ -66,16 +75,57 @@ final class Transformer {
         return logits;
     }
 
+    /**
+     * Runs {@code tokens[t]} as the next token of the sequence in {@code caches[t]}, for every t at
+     * once, and returns each one's logits (fresh arrays). Each token's result is bit-identical to
+     * {@link #forward} of that token alone, because the matrix kernels are batch-invariant.
+     */
+    float[][] decode(int[] tokens, KvCache[] caches) {
+        checkDecode(tokens, caches);
+        int k = tokens.length;
+        Scratch s = k == 1 ? single : batchScratch(k);
+        embed(tokens, 0, k, s.x);
+        int[] positions = new int[k];
+        for (int t = 0; t < k; t++) {
+            positions[t] = caches[t].size();
+        }
+        rope.prepare(positions);
+        blocks(k, caches, s);
+        for (KvCache cache : caches) {
+            cache.commit(1);
+        }
+        return logitsRows(s, k);
+    }
+
     /** One batch of {@code n} tokens through every block, then committed to the cache. */
     private void step(int[] tokens, int from, int n, KvCache cache, Scratch s) {
         embed(tokens, from, n, s.x);
         rope.prepare(cache.size(), n);
+        blocks(n, new KvCache[] {cache}, s);
+        cache.commit(n);
+    }
+
+    /** {@code caches}: one cache for all n tokens (a prompt), or one per token (a decode batch). */
+    private void blocks(int n, KvCache[] caches, Scratch s) {
         for (int layer = 0; layer < config.blockCount(); layer++) {
             LayerWeights w = weights.layers().get(layer);
-            attention(layer, w, n, cache, s);
+            attention(layer, w, n, caches, s);
             feedForward(w, n, s);
         }
-        cache.commit(n);
+    }
+
+    private float[][] logitsRows(Scratch s, int k) {
+        int vocab = config.vocabSize();
+        if (batchLogits.length < k * vocab) {
+            batchLogits = new float[k * vocab];
+        }
+        rmsNormRows(s.x, weights.outputNorm(), s.xb, k);
+        project(weights.output(), s.xb, k, batchLogits, null);
+        float[][] out = new float[k][];
+        for (int t = 0; t < k; t++) {
+            out[t] = Arrays.copyOfRange(batchLogits, t * vocab, (t + 1) * vocab);
+        }
+        return out;
     }
 
     private void embed(int[] tokens, int from, int n, float[] x) {
@@ -84,15 +134,19 @@ final class Transformer {
         }
     }
 
-    private void attention(int layer, LayerWeights w, int n, KvCache cache, Scratch s) {
+    private void attention(int layer, LayerWeights w, int n, KvCache[] caches, Scratch s) {
         rmsNormRows(s.x, w.attnNorm(), s.xb, n);
         project(w.attnQ(), s.xb, n, s.q, w.attnQBias());
         project(w.attnK(), s.xb, n, s.k, w.attnKBias());
         project(w.attnV(), s.xb, n, s.v, w.attnVBias());
         rope.rotate(s.q, n, config.headCount(), config.headDim());
         rope.rotate(s.k, n, config.headCountKv(), config.headDim());
-        cache.append(layer, s.k, s.v, n);
-        cache.attend(layer, s.q, n, config.headCount(), s.att);
+        if (caches.length == 1) {
+            caches[0].append(layer, s.k, s.v, n);
+            caches[0].attend(layer, s.q, n, config.headCount(), s.att);
+        } else {
+            decodeAttention.run(layer, caches, s);
+        }
         project(w.attnOutput(), s.att, n, s.proj, w.attnOutputBias());
         VectorOps.add(s.x, 0, s.proj, 0, n * config.embeddingLength());
     }
@@ -151,6 +205,28 @@ final class Transformer {
         if (n < 1 || from < 0 || from + n > tokens.length) {
             throw new IllegalArgumentException("bad token range: from " + from + ", n " + n + " of " + tokens.length);
         }
+        checkCache(cache, n);
+        for (int i = from; i < from + n; i++) {
+            checkToken(tokens[i]);
+        }
+    }
+
+    private void checkDecode(int[] tokens, KvCache[] caches) {
+        if (tokens.length < 1 || tokens.length != caches.length) {
+            throw new IllegalArgumentException("a decode batch needs one token per cache: " + tokens.length
+                    + " tokens, " + caches.length + " caches");
+        }
+        Set<KvCache> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int t = 0; t < tokens.length; t++) {
+            if (!distinct.add(caches[t])) {
+                throw new IllegalArgumentException("cache " + t + " appears twice in one decode batch");
+            }
+            checkCache(caches[t], 1);
+            checkToken(tokens[t]);
+        }
+    }
+
+    private void checkCache(KvCache cache, int n) {
         if (!cache.layout().equals(config.kvLayout())) {
             throw new IllegalArgumentException("cache layout " + cache.layout() + " does not fit the model's "
                     + config.kvLayout());
@@ -160,11 +236,12 @@ final class Transformer {
             throw new KvasirException("prompt has " + total + " tokens but the context is " + config.contextLength()
                     + "; shorten the prompt or use a larger context");
         }
-        for (int i = from; i < from + n; i++) {
-            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
-                throw new KvasirException("token id " + tokens[i] + " is outside the model's vocabulary of "
-                        + config.vocabSize() + " tokens");
-            }
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= config.vocabSize()) {
+            throw new KvasirException("token id " + token + " is outside the model's vocabulary of "
+                    + config.vocabSize() + " tokens");
         }
     }
 }
