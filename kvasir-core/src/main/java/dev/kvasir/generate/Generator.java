@@ -19,7 +19,7 @@ public final class Generator implements AutoCloseable {
     public Generator(Model model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.backend = new ModelBackend(model, tokenizer);
+        this.backend = new ModelBackend(model::forward, model, tokenizer);
     }
 
     /** Loads a GGUF model and its tokenizer; one-line KvasirExceptions for bad files. */
@@ -55,6 +55,14 @@ public final class Generator implements AutoCloseable {
         return new Generation(backend, request, cache);
     }
 
+    /**
+     * Like {@link #start(GenerationRequest, KvCache)}, with the model run through {@code forward}
+     * (e.g. a scheduler that batches concurrent generations).
+     */
+    public Generation start(GenerationRequest request, KvCache cache, ForwardPass forward) {
+        return new Generation(new ModelBackend(forward, model, tokenizer), request, cache);
+    }
+
     /** Generates to the end, streaming each token to {@code listener}. */
     public GenerationResult generate(GenerationRequest request, KvCache cache, TokenListener listener) {
         return start(request, cache).run(listener);
@@ -65,10 +73,10 @@ public final class Generator implements AutoCloseable {
         model.close();
     }
 
-    private record ModelBackend(Model model, Tokenizer tokenizer) implements GenerationBackend {
+    private record ModelBackend(ForwardPass pass, Model model, Tokenizer tokenizer) implements GenerationBackend {
         @Override
         public float[] forward(int[] tokens, int from, int n, KvCache cache) {
-            return model.forward(tokens, from, n, cache);
+            return pass.forward(tokens, from, n, cache);
         }
 
         @Override
