@@ -13,13 +13,12 @@ import dev.kvasir.template.ChatPrompt;
 import dev.kvasir.template.TemplateException;
 import dev.kvasir.workflow.CacheIdentity;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * The model behind the server: renders and tokenizes requests, and runs generations from the prefix
- * cache. A model runs one forward pass at a time, so concurrent requests take turns token by token
- * on a fair lock: each gets a share of the model and none waits for another to finish.
+ * cache. Concurrent generations decode together: their model calls go through the
+ * {@link DecodeScheduler}, which advances all of them by one batched step at a time.
  */
 final class Engine implements AutoCloseable {
     private final Generator generator;
@@ -28,7 +27,7 @@ final class Engine implements AutoCloseable {
     private final ModelIdentity identity;
     private final PrefixCache cache;
     private final ServerMetrics metrics;
-    private final ReentrantLock modelLock = new ReentrantLock(true);
+    private final DecodeScheduler scheduler;
 
     Engine(Generator generator, String modelId, java.util.function.Function<ModelIdentity, PrefixCache> caches,
            ServerMetrics metrics) {
@@ -38,6 +37,7 @@ final class Engine implements AutoCloseable {
         this.chat = ChatPrompt.of(generator.model().gguf().metadata(), generator.tokenizer(), modelId);
         this.cache = caches.apply(identity);
         this.metrics = metrics;
+        this.scheduler = new DecodeScheduler(generator.model(), metrics);
     }
 
     String modelId() {
@@ -101,17 +101,15 @@ final class Engine implements AutoCloseable {
         for (int i = 0; i < lease.reused(); i++) {
             sampler.accept(prompt[i]); // the penalties see the whole prompt, as in a fresh run, not just the suffix
         }
-        Generation generation = generator.start(new GenerationRequest(input, maxTokens, sampler, request.stop(), cancel),
-                pc.cache());
+        GenerationRequest generationRequest = new GenerationRequest(input, maxTokens, sampler, request.stop(), cancel);
+        Generation generation;
         int[] sequence = Arrays.copyOf(input, input.length + Math.max(16, maxTokens));
         int generated = 0;
         StringBuilder text = new StringBuilder();
-        try {
-            while (true) {
-                GeneratedToken t = step(generation);
-                if (t == null) {
-                    break;
-                }
+        try (DecodeScheduler.Sequence model = scheduler.open()) {
+            generation = generator.start(generationRequest, pc.cache(), model);
+            while (generation.hasNext()) {
+                GeneratedToken t = generation.next();
                 if (t.isToken()) {
                     if (generated == 0) {
                         metrics.firstToken(System.nanoTime() - startNanos);
@@ -145,26 +143,12 @@ final class Engine implements AutoCloseable {
         PrefixCache.Lease lease = cache.checkout(tokens);
         PromptCache pc = lease.cache();
         int from = lease.reused();
-        modelLock.lock();
-        try {
-            generator.model().forward(tokens, from, tokens.length - from, pc.cache());
-        } finally {
-            modelLock.unlock();
-        }
+        scheduler.prefill(tokens, from, tokens.length - from, pc.cache());
         pc.accepted(Arrays.copyOfRange(tokens, from, tokens.length));
         return new Prefilled(pc, from);
     }
 
     record Prefilled(PromptCache cache, int reused) {
-    }
-
-    private GeneratedToken step(Generation generation) {
-        modelLock.lock();
-        try {
-            return generation.hasNext() ? generation.next() : null;
-        } finally {
-            modelLock.unlock();
-        }
     }
 
     private static int[] grow(int[] a, int needed) {
@@ -173,12 +157,8 @@ final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
-        modelLock.lock();
-        try {
-            cache.close();
-            generator.close();
-        } finally {
-            modelLock.unlock();
-        }
+        scheduler.close(); // waits for the step in progress: the model is unmapped next
+        cache.close();
+        generator.close();
     }
 }

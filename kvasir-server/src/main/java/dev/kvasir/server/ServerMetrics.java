@@ -15,6 +15,9 @@ final class ServerMetrics {
     private final Counter cachedTokens = counter("kvasir.cached.tokens", "Prompt tokens served from the prompt cache");
     private final Counter generatedTokens = counter("kvasir.generated.tokens", "Tokens generated");
     private final Counter promotions = counter("kvasir.cache.promotions", "Prompt cache entries loaded back from disk");
+    private final Counter decodeSteps = counter("kvasir.decode.steps", "Decode steps run, each over a batch of sequences");
+    private final Counter decodeSequences = counter("kvasir.decode.sequences",
+            "Tokens decoded in decode steps (divided by kvasir_decode_steps_total: the mean batch size)");
     private final AtomicLong ramBytes = new AtomicLong();
     private final AtomicLong diskBytes = new AtomicLong();
     private final Timer timeToFirstToken = Timer.builder("kvasir.time.to.first.token")
@@ -44,6 +47,11 @@ final class ServerMetrics {
         promptTokens.increment(prompt);
         cachedTokens.increment(cached);
         generatedTokens.increment(generated);
+    }
+
+    void decodeStep(int batch) {
+        decodeSteps.increment();
+        decodeSequences.increment(batch);
     }
 
     void firstToken(long nanos) {
