@@ -17,21 +17,22 @@ final class Gemm {
     private Gemm() {}
 
     /**
-     * out[b * outStride + row0 + r] = w[r * cols ...] · x[b * cols ...] for r < rows, b < batch.
+     * out[b * outStride + row0 + r] = w[r * cols ...] · x[b * cols ...] for r < rows and tokens
+     * {@code first <= b < end}.
      */
-    static void tile(float[] w, int rows, int cols, float[] x, int batch, float[] out, int outStride, int row0) {
+    static void tile(float[] w, int rows, int cols, float[] x, int first, int end, float[] out, int outStride, int row0) {
         if (rows == TILE_ROWS) {
-            int b = 0;
-            for (; b + TILE_BATCH <= batch; b += TILE_BATCH) {
+            int b = first;
+            for (; b + TILE_BATCH <= end; b += TILE_BATCH) {
                 kernel4x3(w, cols, x, b, out, outStride, row0);
             }
-            for (; b < batch; b++) {
+            for (; b < end; b++) {
                 kernel4x1(w, cols, x, b, out, outStride, row0);
             }
             return;
         }
         for (int r = 0; r < rows; r++) {
-            for (int b = 0; b < batch; b++) {
+            for (int b = first; b < end; b++) {
                 out[b * outStride + row0 + r] = dot(w, r * cols, x, b * cols, cols);
             }
         }

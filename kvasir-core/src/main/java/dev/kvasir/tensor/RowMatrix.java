@@ -30,6 +30,8 @@ abstract sealed class RowMatrix implements WeightMatrix
         this.rowBytes = type().byteSize(cols);
     }
 
+    /** Activations per token block of a matmul: well inside a 1 MiB L2, next to a weight tile. */
+    static final int X_BLOCK_BYTES = 256 * 1024;
     /** Elements decoded at a time by the generic {@link #dot4}: a 4-row chunk stays in L1. */
     private static final int DOT_CHUNK = 256;
 
@@ -134,15 +136,23 @@ abstract sealed class RowMatrix implements WeightMatrix
         }
     }
 
-    /** Decodes each tile of weight rows once and applies it to every activation vector (the oracle of {@link #dot4}). */
+    /**
+     * Decodes each tile of weight rows and applies it to every activation vector (the oracle of
+     * {@link #dot4}). Tokens go in blocks of about {@link #X_BLOCK_BYTES}, so the activations a tile
+     * meets stay in the core's L2 cache instead of streaming from L3 for every four rows.
+     */
     void matmulRows(float[] x, int batch, float[] out, int from, int to) {
         float[] w = Scratch.row(Gemm.TILE_ROWS * cols);
-        for (int r0 = from; r0 < to; r0 += Gemm.TILE_ROWS) {
-            int n = Math.min(Gemm.TILE_ROWS, to - r0);
-            for (int r = 0; r < n; r++) {
-                dequantizeRow(r0 + r, w, r * cols);
+        int block = Math.max(1, X_BLOCK_BYTES / (4 * cols));
+        for (int b0 = 0; b0 < batch; b0 += block) {
+            int b1 = Math.min(batch, b0 + block);
+            for (int r0 = from; r0 < to; r0 += Gemm.TILE_ROWS) {
+                int n = Math.min(Gemm.TILE_ROWS, to - r0);
+                for (int r = 0; r < n; r++) {
+                    dequantizeRow(r0 + r, w, r * cols);
+                }
+                Gemm.tile(w, n, cols, x, b0, b1, out, rows, r0);
             }
-            Gemm.tile(w, n, cols, x, batch, out, rows, r0);
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.kvasir.tensor.Kernels.L;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * SIMD vector primitives on {@code float[]} slices. Each has a plain-loop oracle in {@link ScalarOps}
@@ -38,15 +39,30 @@ public final class VectorOps {
     }
 
     /**
-     * Adds the lanes left to right. {@code reduceLanes(ADD)} leaves the order open and interpreted, C1 and C2
-     * code differ, so the same call could round differently before and after JIT warm-up.
+     * Adds the lanes in a fixed tree: lane i with lane i + L/2, then i + L/4, ... down to lane 0.
+     * {@code reduceLanes(ADD)} leaves the order open, and interpreted, C1 and C2 code differ, so the
+     * same call could round differently before and after JIT warm-up; extracting lanes one by one is
+     * order-safe but costs more than a 4x3 micro-kernel's whole inner loop.
      */
     static float sumLanes(FloatVector v) {
-        float sum = 0f;
-        for (int lane = 0, n = v.length(); lane < n; lane++) {
-            sum += v.lane(lane);
+        if (L >= 16) {
+            v = v.add(v.rearrange(FOLD_8));
         }
-        return sum;
+        if (L >= 8) {
+            v = v.add(v.rearrange(FOLD_4));
+        }
+        v = v.add(v.rearrange(FOLD_2));
+        return v.add(v.rearrange(FOLD_1)).lane(0);
+    }
+
+    // FOLD_h moves lane i + h to lane i; constants, so C2 emits one permute for each.
+    private static final VectorShuffle<Float> FOLD_8 = fold(8);
+    private static final VectorShuffle<Float> FOLD_4 = fold(4);
+    private static final VectorShuffle<Float> FOLD_2 = fold(2);
+    private static final VectorShuffle<Float> FOLD_1 = fold(1);
+
+    private static VectorShuffle<Float> fold(int h) {
+        return VectorShuffle.fromOp(F, i -> (i + h) % L);
     }
 
     /** y += a * x */
