@@ -1,8 +1,11 @@
 package dev.kvasir.tensor;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * The 12-byte scale/min table of Q4_K and Q5_K: eight 6-bit scales and eight 6-bit mins, packed as in
@@ -25,6 +28,28 @@ final class KScales {
         }
         return sc | m << 8;
     }
+
+    /**
+     * For all eight sub-blocks at once: dm[at + 2s] = d * scale(s), dm[at + 2s + 1] = dmin * min(s), the
+     * same values as {@link #scaleMin}, from two wide reads (fused kernels decode these per row, where
+     * byte-by-byte reads cost as much as the dot product).
+     */
+    static void scalesAndMins(MemorySegment data, long scales, float d, float dmin, float[] dm, int at) {
+        long lo = data.get(LE_LONG, scales);
+        int hi = data.get(LE_INT, scales + 8);
+        for (int j = 0; j < 4; j++) {
+            int b0 = (int) (lo >>> (8 * j)) & 0xFF;
+            int b4 = (int) (lo >>> (8 * j + 32)) & 0xFF;
+            int b8 = (hi >>> (8 * j)) & 0xFF;
+            dm[at + 2 * j] = d * (b0 & 63);
+            dm[at + 2 * j + 1] = dmin * (b4 & 63);
+            dm[at + 2 * j + 8] = d * ((b8 & 0xF) | (b0 >> 6) << 4);
+            dm[at + 2 * j + 9] = dmin * ((b8 >> 4) | (b4 >> 6) << 4);
+        }
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfLong LE_LONG = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt LE_INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     static int scale(int scaleMin) {
         return scaleMin & 0xFF;
