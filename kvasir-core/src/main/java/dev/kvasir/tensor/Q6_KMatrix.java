@@ -39,11 +39,68 @@ final class Q6_KMatrix extends RowMatrix {
     }
 
     /**
-     * scale * (q - 32), where q joins a nibble with the two qh bits that {@code high} holds at bits 4-5
-     * (the caller shifts qh so that the wanted pair lands there).
+     * Two rows per pass (two FMA chains; four rows exceed C2's inlining node budget). Each step takes
+     * the next {@code BL} elements in element order, picking their ql bytes, nibble and qh bit pair.
      */
-    private static FloatVector weights(IntVector nibble, IntVector high, float scale) {
-        return Kernels.toFloat(nibble.or(high.and(0x30)).sub(32)).mul(scale);
+    @Override
+    void dot4(int row, float[] x, float[] out) {
+        dot2(row, x, out);
+        dot2(row + 2, x, out);
+    }
+
+    private void dot2(int row, float[] x, float[] out) {
+        long w0 = row * rowBytes, w1 = w0 + rowBytes;
+        int n = cols / 16;
+        float[] scales = new float[2 * n];
+        for (int sb = 0; sb < cols / BLOCK; sb++) {
+            long off = (long) sb * BLOCK_BYTES;
+            scales(w0 + off, scales, 16 * sb);
+            scales(w1 + off, scales, n + 16 * sb);
+        }
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        for (int e = 0; e < cols; e += BL) {
+            int r = e & (BLOCK - 1);
+            int quarter = (r >> 5) & 3;
+            int l = r & 31;
+            long block = (long) (e >> 8) * BLOCK_BYTES;
+            long ql = block + 64 * (r >> 7) + 32 * (quarter & 1) + l;
+            long qh = block + QH + 32 * (r >> 7) + l;
+            int nibbleShift = 4 * (quarter >> 1);
+            int highShift = 2 * quarter;
+            float s0 = scales[e >> 4], s1 = scales[n + (e >> 4)];
+            ByteVector ql0 = bytes(w0 + ql), qh0 = bytes(w0 + qh);
+            ByteVector ql1 = bytes(w1 + ql), qh1 = bytes(w1 + qh);
+            for (int p = 0; p < B_PARTS; p++) {
+                FloatVector v = FloatVector.fromArray(F, x, e + p * L);
+                a0 = weights(Kernels.widen(ql0, p), Kernels.widen(qh0, p), nibbleShift, highShift, s0).fma(v, a0);
+                a1 = weights(Kernels.widen(ql1, p), Kernels.widen(qh1, p), nibbleShift, highShift, s1).fma(v, a1);
+            }
+        }
+        out[row] = VectorOps.sumLanes(a0);
+        out[row + 1] = VectorOps.sumLanes(a1);
+    }
+
+    /** scales[at + i] = d * the int8 scale of sub-block i (16 elements each). */
+    private void scales(long block, float[] scales, int at) {
+        float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + D));
+        for (int i = 0; i < 16; i++) {
+            scales[at + i] = d * data.get(JAVA_BYTE, block + SCALES + i);
+        }
+    }
+
+    private ByteVector bytes(long at) {
+        return ByteVector.fromMemorySegment(B, data, at, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * scale * (q - 32): q joins the nibble of {@code ql} at {@code nibbleShift} (0 low, 4 high) with
+     * the two bits of {@code qh} at {@code highShift} (0, 2, 4, 6). The one definition both decode
+     * paths use.
+     */
+    private static FloatVector weights(IntVector ql, IntVector qh, int nibbleShift, int highShift, float scale) {
+        IntVector nibble = ql.lanewise(VectorOperators.ASHR, nibbleShift).and(0x0F);
+        IntVector high = qh.lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.ASHR, highShift).and(0x30);
+        return Kernels.toFloat(nibble.or(high).sub(32)).mul(scale);
     }
 
     @Override
@@ -58,9 +115,9 @@ final class Q6_KMatrix extends RowMatrix {
                 int yn = dstOffset + (sb - first) * BLOCK + 128 * n;
                 for (int l = 0; l < 32; l += BL) {
                     int is = l / 16;
-                    ByteVector a = ByteVector.fromMemorySegment(B, data, ql + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector b = ByteVector.fromMemorySegment(B, data, ql + 32 + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector a = bytes(ql + l);
+                    ByteVector b = bytes(ql + 32 + l);
+                    ByteVector h = bytes(qh + l);
                     float s1 = d * data.get(JAVA_BYTE, sc + is);
                     float s2 = d * data.get(JAVA_BYTE, sc + is + 2);
                     float s3 = d * data.get(JAVA_BYTE, sc + is + 4);
@@ -70,10 +127,10 @@ final class Q6_KMatrix extends RowMatrix {
                         IntVector ai = Kernels.widen(a, p);
                         IntVector bi = Kernels.widen(b, p);
                         IntVector hi = Kernels.widen(h, p);
-                        weights(ai.and(0x0F), hi.lanewise(VectorOperators.LSHL, 4), s1).intoArray(dst, yi);
-                        weights(bi.and(0x0F), hi.lanewise(VectorOperators.LSHL, 2), s2).intoArray(dst, yi + 32);
-                        weights(Kernels.highNibble(ai), hi, s3).intoArray(dst, yi + 64);
-                        weights(Kernels.highNibble(bi), hi.lanewise(VectorOperators.ASHR, 2), s4).intoArray(dst, yi + 96);
+                        weights(ai, hi, 0, 0, s1).intoArray(dst, yi);
+                        weights(bi, hi, 0, 2, s2).intoArray(dst, yi + 32);
+                        weights(ai, hi, 4, 4, s3).intoArray(dst, yi + 64);
+                        weights(bi, hi, 4, 6, s4).intoArray(dst, yi + 96);
                     }
                 }
             }
