@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -33,9 +34,56 @@ final class Q5_KMatrix extends RowMatrix {
         return GgmlType.Q5_K;
     }
 
-    /** Bit {@code bit} of each qh byte, moved to value 16. */
-    private static ByteVector fifthBit(ByteVector h, int bit) {
-        return h.lanewise(VectorOperators.LSHR, bit).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+    /**
+     * One row at a time: two or four rows exceed C2's inlining node budget. Each step takes the
+     * next {@code BL} elements in element order: sub-block s of a block is nibble half {@code s & 1}
+     * of qs bytes {@code 32 * (s / 2)..} with fifth bit s of the qh bytes.
+     */
+    @Override
+    void dot4(int row, float[] x, float[] out) {
+        for (int r = row; r < row + 4; r++) {
+            out[r] = dot(r, x);
+        }
+    }
+
+    private float dot(int row, float[] x) {
+        long w = row * rowBytes;
+        float[] dm = new float[cols / 16];
+        for (int sb = 0; sb < cols / BLOCK; sb++) {
+            scalesAndMins(w + (long) sb * BLOCK_BYTES, dm, 16 * sb);
+        }
+        FloatVector acc = FloatVector.zero(F);
+        for (int e = 0; e < cols; e += BL) {
+            long block = w + (long) (e >> 8) * BLOCK_BYTES;
+            int sub = (e >> 5) & 7;
+            ByteVector q = bytes(block + QS + 32 * (sub >> 1) + (e & 31));
+            ByteVector h = bytes(block + QH + (e & 31));
+            int s = 2 * (e >> 5);
+            for (int p = 0; p < B_PARTS; p++) {
+                acc = weights(q, h, p, 4 * (sub & 1), sub, dm[s], dm[s + 1]).fma(FloatVector.fromArray(F, x, e + p * L), acc);
+            }
+        }
+        return VectorOps.sumLanes(acc);
+    }
+
+    private void scalesAndMins(long block, float[] dm, int at) {
+        float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
+        float dmin = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
+        KScales.scalesAndMins(data, block + 4, d, dmin, dm, at);
+    }
+
+    private ByteVector bytes(long at) {
+        return ByteVector.fromMemorySegment(B, data, at, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Part {@code p} of scale * q - min, q = the nibble of {@code q} at {@code shift} (0 low, 4 high)
+     * plus 16 * bit {@code bit} of {@code h}: the one definition both decode paths use.
+     */
+    private static FloatVector weights(ByteVector q, ByteVector h, int p, int shift, int bit, float scale, float min) {
+        IntVector nibble = Kernels.widen(q, p).lanewise(VectorOperators.ASHR, shift).and(0x0F);
+        IntVector fifth = Kernels.widen(h, p).lanewise(VectorOperators.ASHR, bit).and(1).lanewise(VectorOperators.LSHL, 4);
+        return Kernels.toFloat(nibble.or(fifth)).mul(scale).sub(min);
     }
 
     @Override
@@ -53,15 +101,11 @@ final class Q5_KMatrix extends RowMatrix {
                 float m2 = dmin * KScales.min(sm2);
                 int yj = dstOffset + (sb - first) * BLOCK + 64 * j;
                 for (int l = 0; l < 32; l += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, data, block + QS + 32 * j + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, block + QH + l, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector lo = q.and((byte) 0x0F).or(fifthBit(h, 2 * j));
-                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).or(fifthBit(h, 2 * j + 1));
+                    ByteVector q = bytes(block + QS + 32 * j + l);
+                    ByteVector h = bytes(block + QH + l);
                     for (int p = 0; p < B_PARTS; p++) {
-                        ((FloatVector) lo.convertShape(VectorOperators.B2F, F, p)).mul(d1).sub(m1)
-                                .intoArray(dst, yj + l + p * L);
-                        ((FloatVector) hi.convertShape(VectorOperators.B2F, F, p)).mul(d2).sub(m2)
-                                .intoArray(dst, yj + 32 + l + p * L);
+                        weights(q, h, p, 0, 2 * j, d1, m1).intoArray(dst, yj + l + p * L);
+                        weights(q, h, p, 4, 2 * j + 1, d2, m2).intoArray(dst, yj + 32 + l + p * L);
                     }
                 }
             }
