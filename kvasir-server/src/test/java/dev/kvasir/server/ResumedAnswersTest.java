@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ResumedAnswersTest {
     private static final String[] TURNS = {"Tell me a story about a frog.", "What did the frog eat?", "Was he happy?",
             "And then?"};
-    private static final int MAX_TOKENS = 32;
+    private static final int MAX_TOKENS = 24;
 
     @ParameterizedTest
     @ValueSource(strings = {"stories260K.gguf", "tinyllama-v0-q4_0.gguf"})
@@ -69,6 +69,8 @@ class ResumedAnswersTest {
     /**
      * A seeded sampled answer with penalties is reproduced too: the penalties count the cached part of
      * the prompt (the last 64 tokens reach back past each turn's new messages), and the draws are the same.
+     * Sampling is the most sensitive check here: a last-bit difference in a logit moves the draw, where
+     * an argmax rarely flips (this test caught a prefill/decode split that was not yet batch-invariant).
      */
     @ParameterizedTest
     @ValueSource(strings = {"stories260K.gguf", "tinyllama-v0-q4_0.gguf"})
@@ -82,7 +84,7 @@ class ResumedAnswersTest {
              KvasirServer server = KvasirServer.start(ServerConfig.of(model).withPort(0))) {
             Http http = new Http(server.port(), null);
             Conversation chat = new Conversation(fresh, fields, settings);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 chat.turn(http, TURNS[i]);
             }
         }
