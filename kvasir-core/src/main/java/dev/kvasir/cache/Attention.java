@@ -25,8 +25,11 @@ final class Attention {
     private final int kvHeads;
     private final int headDim;
     private final int kvDim;
+    private final float scale;
     private final float[] kBlock;
     private final float[] vBlock;
+    /** K of the block with positions as SIMD lanes, for head dims shorter than a vector; else null. */
+    private final KeyLanes lanes;
     private float[] max = new float[0];
     private float[] sum = new float[0];
 
@@ -38,8 +41,10 @@ final class Attention {
         this.kvHeads = layout.kvHeads();
         this.headDim = layout.headDim();
         this.kvDim = layout.kvDim();
+        this.scale = 1f / (float) Math.sqrt(headDim);
         this.kBlock = new float[BLOCK * kvDim];
         this.vBlock = new float[BLOCK * kvDim];
+        this.lanes = KeyLanes.suits(headDim, f16) ? new KeyLanes(layout, f16) : null;
     }
 
     /**
@@ -80,6 +85,9 @@ final class Attention {
             return false;
         }
         source.fetch(from, to - from, kBlock, vBlock, (from - block) * kvDim);
+        if (lanes != null) {
+            lanes.load(kBlock, from - block, to - block);
+        }
         return true;
     }
 
@@ -87,64 +95,102 @@ final class Attention {
         // Rows (query token, head) are independent; a chunk of rows per task keeps tiny models inline.
         int grain = Math.max(1, 32768 / ((bEnd - b) * headDim));
         Parallel.forRange(0, n * heads, grain, (from, to) -> {
-            float[] qh = new float[headDim];
-            float[] acc = new float[GgmlF16.STEP];
+            AttentionScratch scratch = AttentionScratch.get(headDim);
             for (int r = from; r < to; r++) {
-                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, qh, acc);
+                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, scratch);
             }
         });
     }
 
     /**
      * Folds block {@code [b, bEnd)} into the running softmax of row {@code r} (query at position {@code qp}),
-     * one position at a time as ggml's CPU flash attention does. Over an F16 cache it also rounds as
+     * with ggml's CPU flash attention's arithmetic: per position in order, the score, then the online
+     * softmax update of the maximum, the sum and the V accumulator. Over an F16 cache it also rounds as
      * ggml does (query rounded to F16, the weighted V sum kept in F16), so the near-ties of greedy
-     * decoding break the way llama.cpp breaks them.
+     * decoding break the way llama.cpp breaks them. The scores of a block are computed first (in SIMD
+     * lanes), and each V column runs through all positions at once: neither changes any operation.
      */
     private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out,
-            float[] qh, float[] acc) {
-        int visEnd = Math.min(bEnd, qp + 1);
-        int pinEnd = Math.min(visEnd, keep);
-        int winStart = Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1));
-        if (b >= pinEnd && winStart >= visEnd) {
+            AttentionScratch s) {
+        int visEnd = Math.min(bEnd, qp + 1) - b;
+        int pinEnd = Math.max(0, Math.min(visEnd + b, keep) - b);
+        int winStart = Math.max(pinEnd, Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1)) - b);
+        if (pinEnd == 0 && winStart >= visEnd) {
+            return; // visible: block positions [0, pinEnd) and [winStart, visEnd)
+        }
+        int qOff = r * headDim;
+        int g = (r % heads) / (heads / kvHeads);
+        for (int d = 0; d < headDim; d++) {
+            s.q[d] = f16 ? GgmlF16.round(q[qOff + d]) : q[qOff + d];
+            s.qWide[d] = s.q[d];
+        }
+        scores(g, 0, pinEnd, s);
+        scores(g, winStart, visEnd, s);
+        softmax(r, 0, pinEnd, s);
+        softmax(r, winStart, visEnd, s);
+        values(out, qOff, g * headDim, 0, pinEnd, s);
+        values(out, qOff, g * headDim, winStart, visEnd, s);
+    }
+
+    /** q·k of block positions {@code [from, to)} into {@code s.dots} (F16) or {@code s.floatDots}. */
+    private void scores(int g, int from, int to, AttentionScratch s) {
+        if (from >= to) {
             return;
         }
-        float scale = 1f / (float) Math.sqrt(headDim);
-        int qOff = r * headDim;
-        int kvOff = (r % heads) / (heads / kvHeads) * headDim;
-        for (int d = 0; d < headDim; d++) {
-            qh[d] = f16 ? GgmlF16.round(q[qOff + d]) : q[qOff + d];
+        if (lanes != null) {
+            if (f16) {
+                lanes.f16Dots(g, s.qWide, from, to, s.dots);
+            } else {
+                lanes.f32Dots(g, s.q, from, to, s.floatDots);
+            }
+            return;
         }
+        for (int p = from, kv = from * kvDim + g * headDim; p < to; p++, kv += kvDim) {
+            if (f16) {
+                s.dots[p] = GgmlF16Vectors.dot(kBlock, kv, s.q, headDim);
+            } else {
+                s.floatDots[p] = AttentionDot.dot(kBlock, kv, s.q, 0, headDim);
+            }
+        }
+    }
+
+    /** The online softmax's bookkeeping for positions {@code [from, to)}, in order; V factors into {@code s}. */
+    private void softmax(int r, int from, int to, AttentionScratch s) {
         float m = max[r];
         float total = sum[r];
-        for (int p = b; p < visEnd; p++) {
-            if (p >= pinEnd && p < winStart) {
-                continue;
-            }
-            int kv = (p - b) * kvDim + kvOff;
-            float s = (f16 ? GgmlF16.dot(kBlock, kv, qh, headDim, acc) : AttentionDot.dot(kBlock, kv, qh, 0, headDim)) * scale;
+        for (int p = from; p < to; p++) {
+            float score = (f16 ? (float) s.dots[p] : s.floatDots[p]) * scale;
             float ms = 1f;
             float vs = 1f;
-            if (s > m) {
-                ms = (float) Math.exp(m - s);
-                m = s;
-                if (f16) {
-                    GgmlF16.scale(out, qOff, headDim, ms);
-                } else {
-                    VectorOps.scale(out, qOff, headDim, ms);
-                }
+            if (score > m) {
+                ms = (float) Math.exp(m - score);
+                m = score;
             } else {
-                vs = (float) Math.exp(s - m);
+                vs = (float) Math.exp(score - m);
             }
-            if (f16) {
-                GgmlF16.mad(out, qOff, vBlock, kv, headDim, vs);
-            } else {
-                VectorOps.axpy(vs, vBlock, kv, out, qOff, headDim);
-            }
+            s.ms[p] = ms;
+            s.vs[p] = vs;
             total = Math.fma(total, ms, vs);
         }
         max[r] = m;
         sum[r] = total;
+    }
+
+    /** Applies the rescales and weighted V rows of positions {@code [from, to)} to the row's output. */
+    private void values(float[] out, int qOff, int kvOff, int from, int to, AttentionScratch s) {
+        if (from >= to) {
+            return;
+        }
+        if (f16) {
+            GgmlF16Vectors.accumulate(out, qOff, headDim, vBlock, from * kvDim + kvOff, kvDim, s.ms, s.vs, from, to);
+            return;
+        }
+        for (int p = from, kv = from * kvDim + kvOff; p < to; p++, kv += kvDim) {
+            if (s.ms[p] != 1f) { // x·1 = x exactly: skipping it changes no bit
+                VectorOps.scale(out, qOff, headDim, s.ms[p]);
+            }
+            VectorOps.axpy(s.vs[p], vBlock, kv, out, qOff, headDim);
+        }
     }
 
     private void checkHeads(int heads, float[] q, int n, float[] out) {

@@ -15,6 +15,11 @@ final class AttentionDot {
     private AttentionDot() {
     }
 
+    /** Whether {@link #dot} of length {@code n} is a plain scalar FMA chain (no vector part). */
+    static boolean isScalar(int n) {
+        return n < S.length();
+    }
+
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
         int i = 0;
         float sum = 0f;

@@ -40,4 +40,54 @@ class GgmlF16Test {
             assertThat((double) GgmlF16.dot(x, 3, y, n, new float[GgmlF16.STEP])).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5));
         }
     }
+
+    @Test
+    void vectorRoundEqualsScalarRoundAtEveryBoundary() {
+        // Each F16 value, the midpoints to its neighbours and one float either side of them: ties to
+        // even, subnormals, the overflow threshold 65520, infinities, plus random bit patterns.
+        float[] xs = new float[(1 << 16) * 6 + (1 << 16)];
+        int n = 0;
+        for (int h = 0; h < 1 << 16; h++) {
+            float f = Float.float16ToFloat((short) h);
+            float next = Float.float16ToFloat((short) (h + 1));
+            if (Float.isNaN(f) || Float.isNaN(next)) {
+                continue;
+            }
+            float mid = (float) (((double) f + next) / 2);
+            for (float x : new float[] {f, Math.nextDown(f), Math.nextUp(f), mid, Math.nextDown(mid), Math.nextUp(mid)}) {
+                xs[n++] = x;
+            }
+        }
+        SplittableRandom rnd = new SplittableRandom(3);
+        while (n < xs.length) {
+            float x = Float.intBitsToFloat(rnd.nextInt());
+            xs[n++] = Float.isNaN(x) ? 0f : x;
+        }
+        int lanes = GgmlF16Vectors.WIDE.length();
+        float[] got = new float[lanes];
+        for (int i = 0; i + lanes <= n; i += lanes) {
+            GgmlF16Vectors.round(jdk.incubator.vector.FloatVector.fromArray(GgmlF16Vectors.WIDE, xs, i)).intoArray(got, 0);
+            for (int l = 0; l < lanes; l++) {
+                float x = xs[i + l];
+                if (Float.floatToRawIntBits(got[l]) != Float.floatToRawIntBits(GgmlF16.round(x))) {
+                    throw new AssertionError("round(" + x + ") = " + got[l] + ", scalar " + GgmlF16.round(x));
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorDotEqualsScalarDot() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int n = 1; n <= 130; n++) {
+            float[] x = new float[n + 5];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i + 5] = GgmlF16.round((float) rnd.nextDouble(-30, 30));
+                y[i] = GgmlF16.round((float) rnd.nextDouble(-30, 30));
+            }
+            assertThat(Float.floatToRawIntBits(GgmlF16Vectors.dot(x, 5, y, n)))
+                    .as("n = %d", n).isEqualTo(Float.floatToRawIntBits(GgmlF16.dot(x, 5, y, n, new float[GgmlF16.STEP])));
+        }
+    }
 }
