@@ -37,6 +37,49 @@ final class Q5_1Matrix extends RowMatrix {
         return Kernels.toFloat(nibbles.or(Kernels.fifthBits(qh, element)));
     }
 
+    /** One row at a time, like Q4_0; per block the low nibbles (elements 0-15) before the high ones. */
+    @Override
+    void dot4(int row, float[] x, float[] out) {
+        for (int r = row; r < row + 4; r++) {
+            out[r] = dot(r, x);
+        }
+    }
+
+    private float dot(int row, float[] x) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < cols / BLOCK; b++) {
+            long block = row * rowBytes + (long) b * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block));
+            float m = Float.float16ToFloat(data.get(JAVA_SHORT_UNALIGNED, block + 2));
+            int qh = data.get(JAVA_INT_UNALIGNED, block + 4);
+            int xb = b * BLOCK;
+            for (int i = 0; i < HALF; i += BL) {
+                ByteVector qs = quants(block, i);
+                for (int p = 0; p < B_PARTS; p++) {
+                    int e = i + p * L;
+                    acc = weights(Kernels.widen(qs, p).and(0x0F), qh, e, d, m).fma(FloatVector.fromArray(F, x, xb + e), acc);
+                }
+            }
+            for (int i = 0; i < HALF; i += BL) {
+                ByteVector qs = quants(block, i);
+                for (int p = 0; p < B_PARTS; p++) {
+                    int e = HALF + i + p * L;
+                    acc = weights(Kernels.highNibble(Kernels.widen(qs, p)), qh, e, d, m).fma(FloatVector.fromArray(F, x, xb + e), acc);
+                }
+            }
+        }
+        return VectorOps.sumLanes(acc);
+    }
+
+    private ByteVector quants(long block, int i) {
+        return ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Elements {@code element..} decoded from their nibbles: the one definition both decode paths use. */
+    private static FloatVector weights(IntVector nibbles, int qh, int element, float d, float m) {
+        return quant(nibbles, qh, element).mul(d).add(m);
+    }
+
     @Override
     void decodeBlocks(int row, int first, int end, float[] dst, int dstOffset) {
         for (int b = first; b < end; b++) {
@@ -46,14 +89,12 @@ final class Q5_1Matrix extends RowMatrix {
             int qh = data.get(JAVA_INT_UNALIGNED, block + 4);
             int out = dstOffset + (b - first) * BLOCK;
             for (int i = 0; i < HALF; i += BL) {
-                ByteVector qs = ByteVector.fromMemorySegment(B, data, block + 8 + i, ByteOrder.LITTLE_ENDIAN);
+                ByteVector qs = quants(block, i);
                 for (int p = 0; p < B_PARTS; p++) {
                     int e = i + p * L;
                     IntVector q = Kernels.widen(qs, p);
-                    IntVector lo = q.and(0x0F);
-                    IntVector hi = Kernels.highNibble(q);
-                    quant(lo, qh, e).mul(d).add(m).intoArray(dst, out + e);
-                    quant(hi, qh, HALF + e).mul(d).add(m).intoArray(dst, out + HALF + e);
+                    weights(q.and(0x0F), qh, e, d, m).intoArray(dst, out + e);
+                    weights(Kernels.highNibble(q), qh, HALF + e, d, m).intoArray(dst, out + HALF + e);
                 }
             }
         }
