@@ -61,7 +61,8 @@ build_kvasir() {
     return
   fi
   log "building the Kvasir CLI jar"
-  (cd "$ROOT" && ./mvnw -q -B -ntp -o -DskipTests package -pl kvasir-cli -am)
+  # bin/kvasir finds a JDK 25 (the default java may be older) and rebuilds the jar when it is stale.
+  "$ROOT/bin/kvasir" --version >/dev/null
 }
 
 synth_models() {
