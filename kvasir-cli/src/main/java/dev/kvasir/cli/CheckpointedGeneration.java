@@ -22,7 +22,9 @@ import java.util.stream.IntStream;
 /**
  * A generation that saves itself every N tokens (KV cache + {@link GenerationCheckpoint}) and can be
  * resumed from the file: the resumed run's tokens equal an uninterrupted run's, since the sampler
- * continues from the same RNG state and penalty history, and the KV cache is restored exactly.
+ * continues from the same RNG state and penalty history, and the KV cache is restored exactly; so is
+ * its text, since the detokenizer and stop-string state held back at the checkpoint (half a UTF-8
+ * character, the start of a stop string) is rebuilt by replaying the saved tokens.
  */
 final class CheckpointedGeneration {
     /** The whole generation, across resumes: ids and text since the first run. */
@@ -43,11 +45,24 @@ final class CheckpointedGeneration {
     }
 
     Outcome start(int[] prompt, int maxTokens, SamplerSettings settings, List<String> stops) {
+        return start(PromptCache.create(CacheIdentity.of(generator.model()), CacheOptions.full()), prompt, maxTokens,
+                settings, stops);
+    }
+
+    /**
+     * Starts after what {@code pc} holds (a loaded {@code --cache}, already trimmed to the reused prefix),
+     * feeding {@code input}; the checkpoints are written to this run's file, the source file is not changed.
+     */
+    Outcome start(PromptCache pc, int[] input, int maxTokens, SamplerSettings settings, List<String> stops) {
+        if (input.length == 0) {
+            throw new KvasirException("the prompt is empty and the model adds no BOS token; give a non-empty prompt");
+        }
         CacheFiles.checkWritable(file);
-        PromptCache pc = PromptCache.create(CacheIdentity.of(generator.model()), CacheOptions.full());
-        Sampler sampler = new Sampler(settings);
-        return run(pc, new GenerationRequest(prompt, maxTokens, sampler, stops, Cancellation.none()), prompt.length,
-                new int[0], "");
+        // a document's text no longer describes the cache once generated tokens follow it
+        pc.removeMetadata(CacheKeys.TEXT);
+        pc.removeMetadata(CacheKeys.TEXT_TOKENS);
+        var request = new GenerationRequest(input, maxTokens, new Sampler(settings), stops, Cancellation.none());
+        return run(pc, request, pc.size() + input.length, new int[0], "");
     }
 
     Outcome resume() {
@@ -76,7 +91,7 @@ final class CheckpointedGeneration {
         pc.putMetadata(CacheKeys.MODEL_FILE, generator.model().gguf().path().toAbsolutePath().toString());
         int[] base = IntStream.concat(Arrays.stream(pc.tokens()), Arrays.stream(request.input())).toArray();
         int maxTokens = before.length + request.maxTokens();
-        Generation g = generator.start(request, pc.cache());
+        Generation g = generator.resume(request, pc.cache(), before); // held-back text carries over
         StringBuilder text = new StringBuilder(textBefore);
         int[] generated = Arrays.copyOf(before, before.length + request.maxTokens());
         int count = before.length;

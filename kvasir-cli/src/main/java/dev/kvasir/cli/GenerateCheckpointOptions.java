@@ -26,12 +26,20 @@ final class GenerateCheckpointOptions {
         return io.workingDir().resolve(resume != null ? resume : checkpoint);
     }
 
-    void validate(boolean withCache) {
+    void validate(GenerateCacheOptions cache, CliIo io) {
         if (checkpoint != null && resume != null) {
             throw new KvasirException("give either --checkpoint (a new generation) or --resume (continue one), not both");
         }
-        if (active() && withCache) {
-            throw new KvasirException("--checkpoint and --resume cannot be combined with --cache");
+        if (resume != null && cache.active()) {
+            throw new KvasirException("--resume cannot be combined with --cache: the checkpoint file holds the whole cache; drop --cache");
+        }
+        if (checkpoint != null && (cache.save || cache.saveAs != null)) {
+            throw new KvasirException("--save and --save-as cannot be combined with --checkpoint: the checkpoint file "
+                    + "already holds the cache extended by the generation; drop --save/--save-as");
+        }
+        if (checkpoint != null && cache.active() && file(io).toAbsolutePath().normalize()
+                .equals(cache.cachePath(io).toAbsolutePath().normalize())) {
+            throw new KvasirException(checkpoint + ": --checkpoint must name a new file, not the --cache file it starts from");
         }
         if (every < 1) {
             throw new KvasirException("--checkpoint-every must be at least 1 token, got " + every);

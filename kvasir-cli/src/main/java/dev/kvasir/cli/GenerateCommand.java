@@ -54,7 +54,7 @@ final class GenerateCommand extends ModelCommand {
     @Override
     public Integer call() {
         cacheOptions.validate(io);
-        checkpointOptions.validate(cacheOptions.active());
+        checkpointOptions.validate(cacheOptions, io);
         if (checkpointOptions.active()) {
             return checkpointed();
         }
@@ -100,11 +100,12 @@ final class GenerateCommand extends ModelCommand {
     /** --checkpoint / --resume: a generation saved as it runs (see CheckpointedGeneration). */
     private int checkpointed() {
         boolean resume = checkpointOptions.resume != null;
-        String text = resume ? null : prompt.read(io);
+        String text = resume ? null : cacheOptions.active() && !prompt.given() ? "" : prompt.read(io);
         SamplerSettings settings = resume ? null : samplerSettings();
         Threads.configure(threads);
         java.nio.file.Path file = checkpointOptions.file(io);
-        try (Generator generator = Generator.load(CacheModel.locate(common.model, resume ? file : null, io))) {
+        java.nio.file.Path modelFrom = resume ? file : cacheOptions.cachePath(io);
+        try (Generator generator = Generator.load(CacheModel.locate(common.model, modelFrom, io))) {
             var run = new CheckpointedGeneration(generator, io, !json, file, checkpointOptions.every);
             CheckpointedGeneration.Outcome outcome;
             if (resume) {
@@ -115,7 +116,9 @@ final class GenerateCommand extends ModelCommand {
                     io.out().flush();
                 }
                 int limit = maxTokens < 0 ? generator.model().config().contextLength() : maxTokens;
-                outcome = run.start(generator.tokenize(text), limit, settings, stops);
+                PromptPlan plan = cacheOptions.active() ? cacheOptions.plan(generator, text, io) : null;
+                outcome = plan == null ? run.start(generator.tokenize(text), limit, settings, stops)
+                        : run.start(plan.promptCache(), plan.input(), limit, settings, stops);
             }
             if (json) {
                 GenerationResult last = outcome.lastRun();

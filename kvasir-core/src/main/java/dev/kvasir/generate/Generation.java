@@ -36,12 +36,24 @@ public final class Generation implements Iterator<GeneratedToken> {
     private long endNanos;
 
     Generation(GenerationBackend backend, GenerationRequest request, KvCache cache) {
+        this(backend, request, cache, new int[0]);
+    }
+
+    /**
+     * {@code earlier}: tokens an interrupted generation already output. They are replayed through the
+     * detokenizer and the stop-string matcher (their text is not output again) so that bytes of an
+     * unfinished character and a partial stop-string match held back at the interruption carry over.
+     */
+    Generation(GenerationBackend backend, GenerationRequest request, KvCache cache, int[] earlier) {
         this.backend = backend;
         this.request = request;
         this.cache = cache;
         this.sampler = request.sampler();
         this.decoder = backend.newDecoder();
         this.stops = new StopStrings(request.stopStrings());
+        for (int token : earlier) {
+            stops.feed(decoder.accept(token));
+        }
     }
 
     @Override

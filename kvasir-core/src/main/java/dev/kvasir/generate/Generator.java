@@ -56,6 +56,15 @@ public final class Generator implements AutoCloseable {
     }
 
     /**
+     * Continues an interrupted generation (e.g. from a checkpoint) whose output so far was {@code earlier}:
+     * the text then equals an uninterrupted run's even when the interruption fell inside a UTF-8 character
+     * or a partial stop-string match, since that held-back state is rebuilt from {@code earlier}.
+     */
+    public Generation resume(GenerationRequest request, KvCache cache, int[] earlier) {
+        return new Generation(backend, request, cache, earlier);
+    }
+
+    /**
      * Like {@link #start(GenerationRequest, KvCache)}, with the model run through {@code forward}
      * (e.g. a scheduler that batches concurrent generations).
      */

@@ -85,6 +85,22 @@ class GenerationTest {
     }
 
     @Test
+    void aResumedGenerationKeepsTheStopStringStartAndTheHalfCharacterHeldBeforeIt() {
+        // tokens: 1 = "Hel", 2 = first byte of 'é', 3 = its second byte, 4 = "lo"; earlier output: 1, 2
+        byte[][] pieces = {{}, {'H', 'e', 'l'}, {(byte) 0xC3}, {(byte) 0xA9}, {'l', 'o'}};
+        GenerationRequest request = greedy(10).withStopStrings(List.of("lé"));
+        ScriptedBackend backend = ScriptedBackend.of(WORDS, new int[] {3, 4, 4}).withPieces(pieces);
+        GenerationResult resumed = new Generation(backend, request, new ScriptedBackend.CountingCache(), new int[] {1, 2})
+                .run((id, t) -> {});
+        assertThat(resumed.stopReason()).as("'l' held before the checkpoint completes the stop").isEqualTo(StopReason.STOP_STRING);
+        assertThat(resumed.text()).isEmpty();
+
+        GenerationResult noStop = new Generation(backend.withPieces(pieces), greedy(2), new ScriptedBackend.CountingCache(),
+                new int[] {1, 2}).run((id, t) -> {});
+        assertThat(noStop.text()).as("the held <0xC3> completes 'é'").isEqualTo("élo");
+    }
+
+    @Test
     void utf8CharactersSplitAcrossTokensAreNeverSplitInOutput() {
         byte[][] pieces = {{}, {(byte) 0xC3}, {(byte) 0xA9}, {'a'}, {(byte) 0xE2}};
         ScriptedBackend backend = ScriptedBackend.of(WORDS, new int[] {1, 2, 3, 4}).withPieces(pieces);
