@@ -72,9 +72,9 @@ else:
 print("## Tokens per second\n")
 print("pp = prompt processing of N random tokens in one batch from an empty cache; tg = N single-token decode steps "
       "from an empty cache (llama-bench's definitions). stories260K: pp512/tg64, %s repetitions; 1.1B-shape models: "
-      "pp%s/tg%s, %s repetition(s). Mean ± sample stddev (± 0 with one repetition). Each engine does one untimed "
-      "warm-up first (llama-bench: the full prompt and one decoded token; Kvasir: a prompt of min(N, 128) tokens or "
-      "min(N, 16) decoded tokens, which JIT-compiles the kernels).\n" % (reps, big_pp, big_tg, big_reps))
+      "pp%s/tg%s, %s repetition(s). Mean ± sample stddev (± 0 with one repetition). Each engine warms up untimed "
+      "first (llama-bench: the full prompt and one decoded token, once; Kvasir: a prompt of min(N, 128) tokens or "
+      "min(N, 16) decoded tokens, repeated for at least 2 s so the JIT has compiled the kernels).\n" % (reps, big_pp, big_tg, big_reps))
 print("Run knobs: `%s`, Kvasir commit `%s`.\n" % (machine.get("knobs", "?"), machine.get("kvasir", "?")))
 print("| model | threads | test | llama.cpp t/s | Kvasir t/s | Kvasir / llama.cpp |")
 print("|---|---:|---|---:|---:|---:|")

@@ -27,8 +27,8 @@ public record BenchTest(Kind kind, int tokens) {
     }
 
     /**
-     * The smaller run done once before the timed ones: it compiles the hot kernels (JIT) and pages the
-     * mapped weights in. llama-bench warms up with the full prompt and a single decoded token.
+     * The smaller run repeated before the timed ones (see {@code Benchmark}): it compiles the hot kernels
+     * (JIT) and pages the mapped weights in. llama-bench warms up with the full prompt and a single decoded token.
      */
     BenchTest warmUp() {
         return new BenchTest(kind, Math.min(tokens, kind == Kind.PROMPT ? 128 : 16));

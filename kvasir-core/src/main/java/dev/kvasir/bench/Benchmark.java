@@ -23,13 +23,27 @@ public final class Benchmark {
             throw new IllegalArgumentException("repetitions must be at least 1, got " + repetitions);
         }
         Parallel.setThreads(threads);
-        seconds(test.warmUp());
+        warmUp(test);
         double[] speeds = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
             speeds[r] = test.tokens() / seconds(test);
         }
         return new BenchResult(test, threads, speeds);
     }
+
+    /**
+     * Untimed warm-up runs for at least {@link #WARM_UP_NANOS} (one run when a run takes longer): C2
+     * compiles a method after thousands of calls, which one 16-token decode of a tiny model does not
+     * reach, so its first timed repetitions ran interpreted code and stories260K's tg64 varied 5x.
+     */
+    private void warmUp(BenchTest test) {
+        long end = System.nanoTime() + WARM_UP_NANOS;
+        do {
+            seconds(test.warmUp());
+        } while (System.nanoTime() < end);
+    }
+
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
 
     private double seconds(BenchTest test) {
         int[] tokens = randomTokens(test.tokens());
