@@ -17,7 +17,7 @@ import jdk.incubator.vector.IntVector;
  * ggml block_q4_0: per 32 elements an f16 scale d then 16 bytes qs; element j (0..15) is the low
  * nibble of qs[j] minus 8, element j + 16 the high nibble minus 8, both times d.
  */
-final class Q4_0Matrix extends RowMatrix {
+final class Q4_0Matrix extends RowByRowMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
     private static final int HALF = BLOCK / 2;
@@ -37,13 +37,7 @@ final class Q4_0Matrix extends RowMatrix {
      * before the high ones (16-31).
      */
     @Override
-    void dot4(int row, float[] x, float[] out) {
-        for (int r = row; r < row + 4; r++) {
-            out[r] = dot(r, x);
-        }
-    }
-
-    private float dot(int row, float[] x) {
+    float dot(int row, float[] x) {
         long base = row * rowBytes;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {

@@ -16,7 +16,7 @@ import jdk.incubator.vector.FloatVector;
  * ggml block_q4_1: per 32 elements f16 d, f16 m, then 16 bytes of nibbles laid out as in Q4_0
  * (low nibbles first half, high nibbles second half); value = q * d + m.
  */
-final class Q4_1Matrix extends RowMatrix {
+final class Q4_1Matrix extends RowByRowMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 20;
     private static final int HALF = BLOCK / 2;
@@ -32,13 +32,7 @@ final class Q4_1Matrix extends RowMatrix {
 
     /** One row at a time, like Q4_0; per block the low nibbles (elements 0-15) before the high ones. */
     @Override
-    void dot4(int row, float[] x, float[] out) {
-        for (int r = row; r < row + 4; r++) {
-            out[r] = dot(r, x);
-        }
-    }
-
-    private float dot(int row, float[] x) {
+    float dot(int row, float[] x) {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = row * rowBytes + (long) b * BLOCK_BYTES;

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorOperators;
  * nibbles are the first 32 elements (scale/min 2j), high nibbles the next 32 (scale/min 2j+1);
  * value = d * scale * q - dmin * min.
  */
-final class Q4_KMatrix extends RowMatrix {
+final class Q4_KMatrix extends RowByRowMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 144;
 
@@ -39,15 +39,9 @@ final class Q4_KMatrix extends RowMatrix {
      * than the second FMA chain gains.
      */
     @Override
-    void dot4(int row, float[] x, float[] out) {
-        for (int r = row; r < row + 4; r++) {
-            out[r] = dot(r, x);
-        }
-    }
-
-    private float dot(int row, float[] x) {
+    float dot(int row, float[] x) {
         long w = row * rowBytes;
-        float[] dm = new float[cols / 16];
+        float[] dm = Scratch.scales(cols / 16);
         for (int sb = 0; sb < cols / BLOCK; sb++) {
             scalesAndMins(w + (long) sb * BLOCK_BYTES, dm, 16 * sb);
         }

@@ -19,7 +19,7 @@ import jdk.incubator.vector.IntVector;
  * Q4_0. Element j's fifth bit is bit j of qh (j + 16: bit j + 16); value = d * (q - 16).
  * Also used by llama.cpp's K-quant mixes for rows whose length is not a multiple of 256.
  */
-final class Q5_0Matrix extends RowMatrix {
+final class Q5_0Matrix extends RowByRowMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 22;
     private static final int HALF = BLOCK / 2;
@@ -40,13 +40,7 @@ final class Q5_0Matrix extends RowMatrix {
 
     /** One row at a time, like Q4_0; per block the low nibbles (elements 0-15) before the high ones. */
     @Override
-    void dot4(int row, float[] x, float[] out) {
-        for (int r = row; r < row + 4; r++) {
-            out[r] = dot(r, x);
-        }
-    }
-
-    private float dot(int row, float[] x) {
+    float dot(int row, float[] x) {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = row * rowBytes + (long) b * BLOCK_BYTES;

@@ -18,7 +18,7 @@ import jdk.incubator.vector.IntVector;
  * ggml block_q5_1, 32 elements in 24 bytes: f16 d, f16 m, a 32-bit qh, 16 bytes of nibbles; the
  * fifth bits as in Q5_0; value = d * q + m.
  */
-final class Q5_1Matrix extends RowMatrix {
+final class Q5_1Matrix extends RowByRowMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 24;
     private static final int HALF = BLOCK / 2;
@@ -39,13 +39,7 @@ final class Q5_1Matrix extends RowMatrix {
 
     /** One row at a time, like Q4_0; per block the low nibbles (elements 0-15) before the high ones. */
     @Override
-    void dot4(int row, float[] x, float[] out) {
-        for (int r = row; r < row + 4; r++) {
-            out[r] = dot(r, x);
-        }
-    }
-
-    private float dot(int row, float[] x) {
+    float dot(int row, float[] x) {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / BLOCK; b++) {
             long block = row * rowBytes + (long) b * BLOCK_BYTES;

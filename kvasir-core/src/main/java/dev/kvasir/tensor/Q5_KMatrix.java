@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorOperators;
  * qh[32] holding each element's fifth bit: for the 64 elements of group j, bit 2j of qh[l] belongs to
  * low-nibble element l and bit 2j+1 to high-nibble element l.
  */
-final class Q5_KMatrix extends RowMatrix {
+final class Q5_KMatrix extends RowByRowMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 176;
     private static final int QH = 16;
@@ -40,15 +40,9 @@ final class Q5_KMatrix extends RowMatrix {
      * of qs bytes {@code 32 * (s / 2)..} with fifth bit s of the qh bytes.
      */
     @Override
-    void dot4(int row, float[] x, float[] out) {
-        for (int r = row; r < row + 4; r++) {
-            out[r] = dot(r, x);
-        }
-    }
-
-    private float dot(int row, float[] x) {
+    float dot(int row, float[] x) {
         long w = row * rowBytes;
-        float[] dm = new float[cols / 16];
+        float[] dm = Scratch.scales(cols / 16);
         for (int sb = 0; sb < cols / BLOCK; sb++) {
             scalesAndMins(w + (long) sb * BLOCK_BYTES, dm, 16 * sb);
         }

@@ -51,7 +51,7 @@ final class Q6_KMatrix extends RowMatrix {
     private void dot2(int row, float[] x, float[] out) {
         long w0 = row * rowBytes, w1 = w0 + rowBytes;
         int n = cols / 16;
-        float[] scales = new float[2 * n];
+        float[] scales = Scratch.scales(2 * n);
         for (int sb = 0; sb < cols / BLOCK; sb++) {
             long off = (long) sb * BLOCK_BYTES;
             scales(w0 + off, scales, 16 * sb);

@@ -11,8 +11,7 @@ import jdk.incubator.vector.FloatVector;
  * and a row decoder; matvec and matmul split rows across {@link Parallel}.
  */
 abstract sealed class RowMatrix implements WeightMatrix
-        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix, Q4_1Matrix, Q5_0Matrix, Q5_1Matrix,
-        Q4_KMatrix, Q5_KMatrix, Q6_KMatrix {
+        permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q6_KMatrix, RowByRowMatrix {
     /** Below this many multiply-adds a matvec runs on the caller: a hand-off costs more than it saves. */
     static final long PARALLEL_MIN_WORK = 1 << 16;
     /** Smallest chunk of work (multiply-adds) worth handing to another thread. */

@@ -19,11 +19,7 @@ class DisconnectTest {
             Http http = new Http(server.port(), null);
             String body = "{\"prompt\":\"Once upon a time\",\"max_tokens\":1900,\"stream\":true,\"temperature\":0}";
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                        .getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                postCompletion(socket, body);
                 InputStream in = socket.getInputStream();
                 byte[] first = new byte[2048];
                 int n = in.read(first);
@@ -50,11 +46,7 @@ class DisconnectTest {
             Http http = new Http(server.port(), null);
             String body = "{\"prompt\":\"Once upon a time\",\"max_tokens\":2040,\"temperature\":0}";
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                        .getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                postCompletion(socket, body);
                 waitUntilGenerating(http);
             }
             JsonNode health = waitUntilIdle(http);
@@ -95,5 +87,14 @@ class DisconnectTest {
             Thread.sleep(100);
         }
         throw new AssertionError("the generation was not cancelled within 30 s of the client hanging up");
+    }
+
+    /** Sends a raw POST /v1/completions on {@code socket}, which the test then closes to hang up. */
+    private static void postCompletion(Socket socket, String body) throws Exception {
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 }
