@@ -181,16 +181,11 @@ final class Transformer {
         }
     }
 
-    /**
-     * gate = silu(gate) ⊙ up, token by token: silu's vector and scalar-tail exp differ in the last bit,
-     * so a row must split into vector and tail the same way whatever batch it is in.
-     */
+    /** gate = silu(gate) ⊙ up for n tokens; element-wise (silu is scalar), so a token's bits never depend on the batch. */
     private void swiglu(float[] gate, float[] up, int n) {
-        int ffn = config.feedForwardLength();
-        for (int t = 0; t < n; t++) {
-            VectorOps.silu(gate, t * ffn, ffn);
-            VectorOps.mul(gate, t * ffn, up, t * ffn, ffn);
-        }
+        int elements = n * config.feedForwardLength();
+        VectorOps.silu(gate, 0, elements);
+        VectorOps.mul(gate, 0, up, 0, elements);
     }
 
     /** Buffers for m tokens; sized by the prompts actually seen, so short prompts never pay for a full chunk. */
