@@ -2,6 +2,7 @@ package dev.kvasir.cli;
 
 import dev.kvasir.KvasirException;
 import dev.kvasir.cache.PromptCache;
+import dev.kvasir.compose.Segments;
 import dev.kvasir.generate.Generator;
 import dev.kvasir.workflow.CacheIdentity;
 import dev.kvasir.workflow.CacheKeys;
@@ -26,6 +27,11 @@ final class CachePromptCommand extends ModelCommand {
 
     @Option(names = "--append-file", paramLabel = "FILE", description = "Extend the cached text with this file's text.")
     Path appendFile;
+
+    @Option(names = "--after", paramLabel = "PREFIX.kvc",
+            description = "Cache the text as a document segment after this cached prefix (e.g. a system prompt), "
+                    + "for 'kvasir compose'; the prefix's KV is copied, not recomputed.")
+    Path after;
 
     @Option(names = "--chunk", paramLabel = "N", defaultValue = "512",
             description = "Tokens per forward pass; bounds activation memory (default: ${DEFAULT-VALUE}).")
@@ -60,9 +66,18 @@ final class CachePromptCommand extends ModelCommand {
         CacheFiles.checkWritable(out);
         try (Generator generator = Generator.load(CacheModel.locate(common.model, out, io))) {
             var identity = CacheIdentity.of(generator.model());
-            PromptCache cache = CacheFiles.loadOrCreate(out, identity, kvType.options(identity.layout()), io);
-            String text = text(cache, given, more, out);
-            int[] ids = generator.tokenize(text);
+            PromptCache prefix = after == null ? null : CacheFiles.load(io.workingDir().resolve(after), identity, io);
+            PromptCache cache = prefix != null && !java.nio.file.Files.exists(out) ? prefix.fork()
+                    : CacheFiles.loadOrCreate(out, identity, kvType.options(identity.layout()), io);
+            if (prefix == null && cache.metadata().containsKey(Segments.PREFIX_TOKENS)) {
+                throw new KvasirException(out + ": is a document segment after "
+                        + cache.metadata().getOrDefault(Segments.AFTER, "a prefix cache") + "; pass --after with that prefix cache");
+            }
+            String text = text(cache, given, more, out, prefix != null);
+            int[] ids = prefix == null ? generator.tokenize(text) : Segments.after(prefix.tokens(), generator, text);
+            if (prefix != null) {
+                Segments.mark(cache, prefix);
+            }
             cache.putMetadata(CacheKeys.KIND, CacheKeys.DOCUMENT);
             cache.putMetadata(CacheKeys.MODEL_FILE, generator.model().gguf().path().toAbsolutePath().toString());
             cache.putMetadata(CacheKeys.TEXT, text);
@@ -80,8 +95,9 @@ final class CachePromptCommand extends ModelCommand {
     }
 
     /** The whole text the cache must hold: the given one, the stored one extended, or the stored one (resume). */
-    private static String text(PromptCache cache, String given, String more, Path out) {
-        String stored = cache.metadata().get(CacheKeys.TEXT);
+    private static String text(PromptCache cache, String given, String more, Path out, boolean freshSegment) {
+        // a new segment starts as a fork of its prefix, whose stored text is the prefix's, not this document's
+        String stored = freshSegment && cache.file() == null ? null : cache.metadata().get(CacheKeys.TEXT);
         if (more != null) {
             if (stored == null) {
                 throw new KvasirException(out + ": " + (cache.file() == null ? "does not exist yet" : "holds no cached text")

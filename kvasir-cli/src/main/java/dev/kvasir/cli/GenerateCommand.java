@@ -38,6 +38,11 @@ final class GenerateCommand extends ModelCommand {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--prompt-ids", paramLabel = "FILE|-",
+            description = "The prompt as a JSON array of token ids (a file, or - for stdin), evaluated as given (no BOS added); "
+                    + "e.g. compose's prompt_token_ids, to recompute a composed prompt in full.")
+    String promptIds;
+
     @Option(names = "--no-display-prompt", description = "Print only the generated text, not the prompt before it.")
     boolean noDisplayPrompt;
 
@@ -55,15 +60,19 @@ final class GenerateCommand extends ModelCommand {
     public Integer call() {
         cacheOptions.validate(io);
         checkpointOptions.validate(cacheOptions, io);
+        if (checkpointOptions.active() && promptIds != null) {
+            throw new KvasirException("--prompt-ids cannot be combined with --checkpoint/--resume");
+        }
         if (checkpointOptions.active()) {
             return checkpointed();
         }
-        String text = cacheOptions.active() && !prompt.given() ? "" : prompt.read(io);
+        int[] givenIds = promptIds == null ? null : PromptIds.read(promptIds, prompt.given() || cacheOptions.active(), io);
+        String text = givenIds != null || cacheOptions.active() && !prompt.given() ? "" : prompt.read(io);
         SamplerSettings settings = samplerSettings();
         Threads.configure(threads);
         try (Generator generator = Generator.load(CacheModel.locate(common.model, cacheOptions.cachePath(io), io))) {
             PromptPlan plan = cacheOptions.active() ? cacheOptions.plan(generator, text, io)
-                    : PromptPlan.fresh(generator.tokenize(text), generator.newCache());
+                    : PromptPlan.fresh(givenIds != null ? givenIds : generator.tokenize(text), generator.newCache());
             int[] ids = plan.input();
             if (ids.length == 0) {
                 throw new KvasirException("the prompt is empty and the model adds no BOS token; give a non-empty prompt");

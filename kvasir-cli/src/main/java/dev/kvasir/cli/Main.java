@@ -18,6 +18,7 @@ public final class Main {
                 .addSubcommand("tokenize", new TokenizeCommand(io))
                 .addSubcommand("template", new TemplateCommand(io))
                 .addSubcommand("cache-prompt", new CachePromptCommand(io))
+                .addSubcommand("compose", new ComposeCommand(io))
                 .addSubcommand("chat", new ChatCommand(io))
                 .addSubcommand("cache", new CommandLine(new CacheCommand())
                         .addSubcommand("info", new CacheInfoCommand(io))

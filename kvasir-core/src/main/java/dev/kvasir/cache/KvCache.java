@@ -44,4 +44,36 @@ public interface KvCache {
 
     /** An independent copy: changes to either never show in the other. */
     KvCache copy();
+
+    /**
+     * Reads K and V of committed positions {@code [pos, pos+n)} of one layer, decoded to floats,
+     * token-major ({@code n × kvHeads × headDim} each). Caches that keep every position support it;
+     * composition ({@code dev.kvasir.compose}) copies document caches with it.
+     *
+     * @throws UnsupportedOperationException when this kind of cache does not keep those positions
+     */
+    default void read(int layer, int pos, int n, float[] k, float[] v) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read stored positions");
+    }
+
+    /**
+     * Replaces K and V of committed positions {@code [pos, pos+n)} of one layer: a selective
+     * recompute writes the new values of tokens it re-evaluated in a composed prompt.
+     *
+     * @throws UnsupportedOperationException when this kind of cache cannot rewrite stored positions
+     */
+    default void overwrite(int layer, int pos, float[] k, float[] v, int n) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rewrite stored positions");
+    }
+
+    /**
+     * Attention for {@code n} queries at committed positions {@code pos ..}: query {@code i} sees
+     * positions {@code 0 .. pos+i}, with the same arithmetic as {@link #attend} (so a query gets the
+     * same bits whether it runs here or as a pending token).
+     *
+     * @throws UnsupportedOperationException when this kind of cache does not keep those positions
+     */
+    default void attendAt(int layer, int pos, float[] q, int n, int heads, float[] out) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot attend at stored positions");
+    }
 }

@@ -28,6 +28,13 @@ final class KvChecks {
         }
     }
 
+    static void stored(KvLayout layout, int layer, int pos, int n, int size) {
+        checkLayer(layout, layer);
+        if (n <= 0 || pos < 0 || pos + n > size) {
+            throw new IndexOutOfBoundsException("positions [" + pos + ", " + (pos + n) + ") of " + size + " committed");
+        }
+    }
+
     private static void checkLayer(KvLayout layout, int layer) {
         if (layer < 0 || layer >= layout.layers()) {
             throw new IndexOutOfBoundsException("layer " + layer + " of " + layout.layers());

@@ -75,6 +75,32 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
     }
 
     @Override
+    public final void read(int layer, int pos, int n, float[] k, float[] v) {
+        KvChecks.stored(layout, layer, pos, n, size);
+        keys[layer].read(pos, n, k, 0);
+        values[layer].read(pos, n, v, 0);
+    }
+
+    @Override
+    public final void overwrite(int layer, int pos, float[] k, float[] v, int n) {
+        KvChecks.append(layout, layer, k, v, n);
+        KvChecks.stored(layout, layer, pos, n, size);
+        keys[layer].write(pos, k, 0, n);
+        values[layer].write(pos, v, 0, n);
+    }
+
+    @Override
+    public final void attendAt(int layer, int pos, float[] q, int n, int heads, float[] out) {
+        KvChecks.stored(layout, layer, pos, n, size);
+        Track k = keys[layer];
+        Track v = values[layer];
+        attention.attend(q, n, heads, pos, 0, Integer.MAX_VALUE, (p, count, kd, vd, off) -> {
+            k.read(p, count, kd, off);
+            v.read(p, count, vd, off);
+        }, out);
+    }
+
+    @Override
     public final void commit(int n) {
         KvChecks.commit(pending, n);
         size += n;

@@ -101,6 +101,37 @@ public final class Model implements AutoCloseable {
         return transformer.decode(tokens, caches);
     }
 
+    /**
+     * {@link #forward} at positions moved by {@code positionOffset}: the tokens are rotated as if
+     * {@code positionOffset} more tokens came before them (used to check that shifting cached keys
+     * equals computing them at the new positions).
+     */
+    public float[] forward(int[] tokens, int from, int n, KvCache cache, int positionOffset) {
+        return transformer.forward(tokens, from, n, cache, positionOffset);
+    }
+
+    /**
+     * Turns keys of this model, as stored in a cache (after RoPE), by {@code delta} positions: a
+     * cached span moved to start {@code delta} positions later then has the keys it would have had
+     * if computed there, within float rounding, since RoPE is a rotation by position.
+     * {@code k} holds {@code n} token-major rows of {@code kvHeads × headDim} floats of layer {@code layer}.
+     */
+    public void shiftKeys(int layer, float[] k, int n, int delta) {
+        transformer.shiftKeys(layer, k, n, delta);
+    }
+
+    /**
+     * Selective recompute of a composed prompt (CacheBlend): re-evaluates the tokens at positions
+     * {@code [from, cache.size())}, whose K/V the cache already holds, so they attend to what now
+     * precedes them. All go through the first {@code selectLayers} layers; the {@code fraction} whose
+     * K/V moved most there go through the rest; the others keep their cached K/V above. At fraction 1
+     * the cache equals a prefill of the same tokens bit for bit. Returns how many tokens went
+     * through every layer. {@code tokens} holds the ids of all cached positions.
+     */
+    public int recompute(KvCache cache, int[] tokens, int from, double fraction, int selectLayers) {
+        return transformer.recompute(cache, tokens, from, fraction, selectLayers);
+    }
+
     /** A fresh, empty cache for this model: every position kept, in F16 like llama.cpp's default. */
     public KvCache newCache() {
         return new FullKvCache(config.kvLayout());

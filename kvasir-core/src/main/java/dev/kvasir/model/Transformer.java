@@ -31,6 +31,9 @@ final class Transformer {
     private final Scratch single;
     private Scratch batch;
     private final DecodeAttention decodeAttention;
+    private final StoredAttention storedAttention;
+    /** Positions of the batch being recomputed in place (a composed prompt), or null for appending batches. */
+    private int[] storedPositions;
     private final float[] finalNorm;
     private final float[] logits;
     private float[] batchLogits = new float[0];
@@ -46,6 +49,7 @@ final class Transformer {
                 config.ropeFreqScale(), weights.ropeFreqs());
         this.single = new Scratch(config, 1);
         this.decodeAttention = new DecodeAttention(config);
+        this.storedAttention = new StoredAttention(config);
         this.finalNorm = new float[config.embeddingLength()];
         this.logits = new float[config.vocabSize()];
     }
@@ -59,13 +63,18 @@ final class Transformer {
      * returns the last token's logits. The returned array is reused: it is valid until the next call.
      */
     float[] forward(int[] tokens, int from, int n, KvCache cache) {
+        return forward(tokens, from, n, cache, 0);
+    }
+
+    /** {@link #forward} with every position moved by {@code positionOffset} (RoPE only: the cache is unchanged). */
+    float[] forward(int[] tokens, int from, int n, KvCache cache, int positionOffset) {
         checkArguments(tokens, from, n, cache);
         Scratch s = single;
         int lastRow = 0;
         for (int done = 0; done < n; ) {
             int m = Math.min(chunkSize, n - done);
             s = m == 1 ? single : batchScratch(m);
-            step(tokens, from + done, m, cache, s);
+            step(tokens, from + done, m, cache, s, positionOffset);
             done += m;
             lastRow = m - 1;
         }
@@ -97,10 +106,79 @@ final class Transformer {
         return logitsRows(s, k);
     }
 
-    /** One batch of {@code n} tokens through every block, then committed to the cache. */
-    private void step(int[] tokens, int from, int n, KvCache cache, Scratch s) {
+    /**
+     * Re-evaluates the tokens at positions {@code [from, cache.size())} in place (they are already in
+     * the cache, e.g. documents composed from separate caches): all of them through the first
+     * {@code selectLayers} layers, then the {@code fraction} whose K/V at the last of those layers moved
+     * most from the stored ones, through the rest. Returns how many went through every layer.
+     */
+    int recompute(KvCache cache, int[] tokens, int from, double fraction, int selectLayers) {
+        int n = cache.size() - from;
+        if (n <= 0) {
+            return 0;
+        }
+        if (tokens.length < cache.size()) {
+            throw new IllegalArgumentException(tokens.length + " token ids for a cache of " + cache.size());
+        }
+        Scratch s = new Scratch(config, n);
         embed(tokens, from, n, s.x);
-        rope.prepare(cache.size(), n);
+        int[] positions = new int[n];
+        for (int t = 0; t < n; t++) {
+            positions[t] = from + t;
+        }
+        int dim = config.embeddingLength();
+        int early = Math.min(selectLayers, config.blockCount());
+        float[] oldK = new float[n * config.kvDim()];
+        float[] oldV = new float[n * config.kvDim()];
+        storedPositions = positions;
+        try {
+            rope.prepare(positions);
+            for (int layer = 0; layer < early; layer++) {
+                if (layer == early - 1) {
+                    cache.read(layer, from, n, oldK, oldV);
+                }
+                LayerWeights w = weights.layers().get(layer);
+                attention(layer, w, n, new KvCache[] {cache}, s);
+                feedForward(w, n, s);
+            }
+            int[] chosen = Selection.mostChanged(s.k, s.v, oldK, oldV, config.kvDim(), n, fraction);
+            int m = chosen.length;
+            if (m == 0 || early == config.blockCount()) {
+                return early == config.blockCount() ? n : 0;
+            }
+            Scratch sel = new Scratch(config, m);
+            int[] selPositions = new int[m];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(s.x, chosen[i] * dim, sel.x, i * dim, dim);
+                selPositions[i] = from + chosen[i];
+            }
+            storedPositions = selPositions;
+            rope.prepare(selPositions);
+            for (int layer = early; layer < config.blockCount(); layer++) {
+                LayerWeights w = weights.layers().get(layer);
+                attention(layer, w, m, new KvCache[] {cache}, sel);
+                feedForward(w, m, sel);
+            }
+            return m;
+        } finally {
+            storedPositions = null;
+        }
+    }
+
+    /** Turns the (already rotated) keys of {@code n} cached tokens of one layer by {@code delta} more positions. */
+    void shiftKeys(int layer, float[] k, int n, int delta) {
+        Rope turn = new Rope(config.architecture().ropeMode(), config.ropeDimensions(), config.ropeFreqBase(),
+                config.ropeFreqScale(), weights.ropeFreqs());
+        int[] positions = new int[n];
+        java.util.Arrays.fill(positions, delta);
+        turn.prepare(positions);
+        turn.rotate(k, n, config.headCountKv(), config.headDim());
+    }
+
+    /** One batch of {@code n} tokens through every block, then committed to the cache. */
+    private void step(int[] tokens, int from, int n, KvCache cache, Scratch s, int positionOffset) {
+        embed(tokens, from, n, s.x);
+        rope.prepare(positionOffset + cache.size(), n);
         blocks(n, new KvCache[] {cache}, s);
         cache.commit(n);
     }
@@ -141,7 +219,9 @@ final class Transformer {
         project(w.attnV(), s.xb, n, s.v, w.attnVBias());
         rope.rotate(s.q, n, config.headCount(), config.headDim());
         rope.rotate(s.k, n, config.headCountKv(), config.headDim());
-        if (caches.length == 1) {
+        if (storedPositions != null) {
+            storedAttention.run(layer, caches[0], storedPositions, s);
+        } else if (caches.length == 1) {
             caches[0].append(layer, s.k, s.v, n);
             caches[0].attend(layer, s.q, n, config.headCount(), s.att);
         } else {
