@@ -31,7 +31,8 @@ public final class Main {
                         .addSubcommand("import", new CacheImportCommand(io)))
                 .addSubcommand("serve", new ServeCommand(io))
                 .addSubcommand("bench", new BenchCommand(io))
-                .addSubcommand("dev", new CommandLine(new DevCommand()).addSubcommand("synth", new SynthCommand(io)));
+                .addSubcommand("dev", new CommandLine(new DevCommand()).addSubcommand("synth", new SynthCommand(io))
+                        .addSubcommand("compose-quality", new ComposeQualityCommand(io)));
         cli.setOut(io.out());
         cli.setErr(io.err());
         cli.setParameterExceptionHandler(ErrorReporter::usageError);
