@@ -64,7 +64,8 @@ final class CachePromptCommand extends ModelCommand {
         String more = appendFile == null ? null : PromptOptions.readFile(appendFile, io);
         Threads.configure(threads);
         CacheFiles.checkWritable(out);
-        try (Generator generator = Generator.load(CacheModel.locate(common.model, out, io))) {
+        try (Generator generator = Generator.load(CacheModel.locate(common.model,
+                after != null && !java.nio.file.Files.exists(out) ? io.workingDir().resolve(after) : out, io))) {
             var identity = CacheIdentity.of(generator.model());
             PromptCache prefix = after == null ? null : CacheFiles.load(io.workingDir().resolve(after), identity, io);
             PromptCache cache = prefix != null && !java.nio.file.Files.exists(out) ? prefix.fork()
