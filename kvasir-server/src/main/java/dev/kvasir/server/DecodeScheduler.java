@@ -37,6 +37,8 @@ final class DecodeScheduler implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Decode> decodes = new ArrayDeque<>();
     private final ArrayDeque<Prefill> prefills = new ArrayDeque<>();
+    /** Work that needs the model to itself between steps (composing a prompt from cached documents). */
+    private final ArrayDeque<Task<?>> tasks = new ArrayDeque<>();
     /** Sequences between {@link #open} and {@link Sequence#close}. */
     private int open;
     /** Jobs of open sequences that are queued: {@code open - waiting} sequences are off sampling or streaming. */
@@ -67,6 +69,37 @@ final class DecodeScheduler implements AutoCloseable {
     /** Feeds {@code tokens[from .. from+n)} after the cache's contents (outside any sequence, e.g. a session save). */
     float[] prefill(int[] tokens, int from, int n, KvCache cache) {
         return submit(tokens, from, n, cache, false);
+    }
+
+    /**
+     * Runs {@code work} on the model thread between two steps and returns its result: for model calls
+     * other than forward passes (a selective recompute), which must not run beside the batched steps.
+     */
+    <T> T exclusive(java.util.function.Supplier<T> work) {
+        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        lock.lock();
+        try {
+            checkOpen();
+            tasks.add(task);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return task.result().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private record Task<T>(java.util.function.Supplier<T> work, CompletableFuture<T> result) {
+        void run() {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }
     }
 
     final class Sequence implements ForwardPass, AutoCloseable {
@@ -155,9 +188,10 @@ final class DecodeScheduler implements AutoCloseable {
         while (true) {
             List<Decode> batch;
             Prefill slice;
+            Task<?> task;
             lock.lock();
             try {
-                while (!closed && decodes.isEmpty() && prefills.isEmpty()) {
+                while (!closed && decodes.isEmpty() && prefills.isEmpty() && tasks.isEmpty()) {
                     changed.awaitUninterruptibly();
                 }
                 lingerForStragglers();
@@ -168,6 +202,7 @@ final class DecodeScheduler implements AutoCloseable {
                 batch = new ArrayList<>(decodes);
                 decodes.clear();
                 slice = prefills.poll();
+                task = tasks.poll();
             } finally {
                 lock.unlock();
             }
@@ -176,6 +211,9 @@ final class DecodeScheduler implements AutoCloseable {
             }
             if (slice != null) {
                 prefillSlice(slice);
+            }
+            if (task != null) {
+                task.run();
             }
         }
     }
@@ -270,6 +308,8 @@ final class DecodeScheduler implements AutoCloseable {
         ApiException shutdown = ApiException.overloaded("server is shutting down");
         decodes.forEach(d -> d.result().completeExceptionally(shutdown));
         prefills.forEach(p -> p.result.completeExceptionally(shutdown));
+        tasks.forEach(t -> t.result().completeExceptionally(shutdown));
+        tasks.clear();
         decodes.clear();
         prefills.clear();
     }

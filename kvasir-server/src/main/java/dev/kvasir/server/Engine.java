@@ -28,6 +28,7 @@ final class Engine implements AutoCloseable {
     private final PrefixCache cache;
     private final ServerMetrics metrics;
     private final DecodeScheduler scheduler;
+    private final Composer composer;
 
     Engine(Generator generator, String modelId, java.util.function.Function<ModelIdentity, PrefixCache> caches,
            ServerMetrics metrics) {
@@ -38,7 +39,11 @@ final class Engine implements AutoCloseable {
         this.cache = caches.apply(identity);
         this.metrics = metrics;
         this.scheduler = new DecodeScheduler(generator.model(), metrics);
+        this.composer = new Composer(generator, this, scheduler, new SegmentStore(SEGMENT_BUDGET), metrics);
     }
+
+    /** RAM for kvasir_compose document segments: room for a few dozen documents of a 1B model. */
+    static final long SEGMENT_BUDGET = 256L << 20;
 
     String modelId() {
         return modelId;
@@ -67,6 +72,9 @@ final class Engine implements AutoCloseable {
 
     /** The prompt's token ids: chat messages through the model's template (ChatML when it has none). */
     int[] tokenize(CompletionRequest request) {
+        if (request.compose() != null) {
+            return composer.tokens(request.compose(), request.prompt());
+        }
         if (!request.isChat()) {
             return generator.tokenize(request.prompt());
         }
@@ -94,7 +102,7 @@ final class Engine implements AutoCloseable {
         }
         int room = ctx - prompt.length;
         int maxTokens = request.maxTokens() < 0 ? room : Math.min(request.maxTokens(), room);
-        PrefixCache.Lease lease = cache.checkout(prompt);
+        PrefixCache.Lease lease = request.compose() == null ? cache.checkout(prompt) : composer.lease(request.compose());
         PromptCache pc = lease.cache();
         int[] input = Arrays.copyOfRange(prompt, lease.reused(), prompt.length);
         Sampler sampler = new Sampler(request.sampling());
@@ -125,7 +133,9 @@ final class Engine implements AutoCloseable {
         } finally {
             int computed = pc.cache().size() - pc.size();
             pc.accepted(Arrays.copyOf(sequence, computed));
-            cache.checkin(pc);
+            if (request.compose() == null) {
+                cache.checkin(pc); // a composed cache is approximate (unless fully recomputed): never reused as a prefix
+            }
             metrics.tokens(prompt.length, lease.reused(), generated);
         }
         return new Completion(text.toString(), generation.result().stopReason(), prompt.length, lease.reused(), generated);

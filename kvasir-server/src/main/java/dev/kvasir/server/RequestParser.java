@@ -32,6 +32,9 @@ final class RequestParser {
             messages.add(message(raw.get(i), "messages[" + i + "]"));
         }
         int maxTokens = maxTokens(f, "max_completion_tokens").orElseGet(() -> maxTokens(f, "max_tokens").orElse(-1));
+        if (f.has(ComposeSpec.FIELD)) {
+            throw ApiException.invalid(ComposeSpec.FIELD, "'" + ComposeSpec.FIELD + "' is supported on /v1/completions only");
+        }
         return common(f, messages, null, maxTokens);
     }
 
@@ -56,7 +59,7 @@ final class RequestParser {
         boolean stream = f.bool("stream").orElse(false);
         boolean includeUsage = f.object("stream_options").flatMap(o -> o.bool("include_usage")).orElse(false);
         return new CompletionRequest(messages, prompt, maxTokens, sampling(f), f.strings("stop", MAX_STOPS), stream,
-                includeUsage);
+                includeUsage, messages == null ? ComposeSpec.parse(f).orElse(null) : null);
     }
 
     private static java.util.Optional<Integer> maxTokens(Fields f, String name) {

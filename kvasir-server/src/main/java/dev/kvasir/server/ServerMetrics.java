@@ -43,6 +43,12 @@ final class ServerMetrics {
                 .tag("endpoint", endpoint).tag("status", Integer.toString(status)).register(registry).increment();
     }
 
+    /** A kvasir_compose document segment found in the segment store ("hit") or computed ("miss"). */
+    void segment(boolean hit) {
+        Counter.builder("kvasir.compose.segments").description("kvasir_compose document segments by lookup result")
+                .tag("result", hit ? "hit" : "miss").register(registry).increment();
+    }
+
     void tokens(int prompt, int cached, int generated) {
         promptTokens.increment(prompt);
         cachedTokens.increment(cached);
