@@ -26,10 +26,44 @@ class KeyShiftTest {
     static Stream<Arguments> models() {
         SyntheticGguf neox = new SyntheticGguf(); // qwen2: NEOX pairs, half a head apart
         neox.context = 512;
+        SyntheticGguf yarn = family("qwen3", "yarn-dir"); // YaRN: its magnitude factor must not be applied twice
+        yarn.qkNorm = true;
+        yarn.ropeScalingType = "yarn";
+        yarn.ropeScalingFactor = 4f;
+        yarn.intKeys.put("rope.scaling.original_context_length", 128);
+        SyntheticGguf nope = family("smollm3", "nope-dir"); // every 4th layer has no RoPE: its keys stay
+        nope.layers = 4;
+        SyntheticGguf longRope = family("phi3", "phi3-dir"); // LongRoPE factors with an attention factor
+        longRope.fusedQkv = true;
+        longRope.fusedGateUp = true;
+        longRope.ropeFactorsLong = new float[] {1f, 1.5f};
+        longRope.ropeFactorsShort = new float[] {1f, 1.1f};
+        longRope.intKeys.put("rope.scaling.original_context_length", 32);
+        longRope.floatKeys.put("rope.scaling.attn_factor", 1.19f);
         return Stream.of(
                 Arguments.of("stories260K (llama, NORMAL RoPE)", SharedData.model("stories260K.gguf")),
                 Arguments.of("TinyLlama-v0 Q4_0", SharedData.model("tinyllama-v0-q4_0.gguf")),
-                Arguments.of("synthetic qwen2 (NEOX RoPE)", neox.write(tmp)));
+                Arguments.of("synthetic qwen2 (NEOX RoPE)", neox.write(dir("neox-dir"))),
+                Arguments.of("synthetic qwen3 (YaRN)", yarn.write(dir("yarn-dir"))),
+                Arguments.of("synthetic smollm3 (NoPE layers)", nope.write(dir("nope-dir"))),
+                Arguments.of("synthetic phi3 (LongRoPE)", longRope.write(dir("phi3-dir"))));
+    }
+
+    private static SyntheticGguf family(String arch, String name) {
+        SyntheticGguf g = new SyntheticGguf();
+        g.architecture = arch;
+        g.qkvBiases = false;
+        g.ropeFreqBase = 10000f;
+        g.context = 512;
+        return g;
+    }
+
+    private static Path dir(String name) {
+        try {
+            return java.nio.file.Files.createDirectories(tmp.resolve(name));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,7 +97,11 @@ class KeyShiftTest {
                     worstV = Math.max(worstV, Math.abs(vP[i] - vQ[i]));
                     scale = Math.max(scale, Math.abs(kQ[i]));
                 }
-                assertThat(maxDiff(unshifted, kQ)).as("positions matter, so unshifted keys differ").isGreaterThan(1e-3 * scale);
+                if (model.spec().layer(layer).rope() == null) {
+                    assertThat(kP).as("a NoPE layer's keys do not depend on position").containsExactly(unshifted);
+                } else {
+                    assertThat(maxDiff(unshifted, kQ)).as("positions matter, so unshifted keys differ").isGreaterThan(1e-3 * scale);
+                }
             }
             assertThat(worstK).as("keys, max |k| %s", scale).isLessThan(1e-4 * Math.max(1, scale));
             assertThat(worstV).as("values").isLessThan(1e-4 * Math.max(1, scale));
