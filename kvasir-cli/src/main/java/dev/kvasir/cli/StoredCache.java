@@ -56,6 +56,7 @@ record StoredCache(Path path, KvcHeader header, PromptCache cache, long bytes, I
         var o = header.options();
         String storage = switch (o.kind()) {
             case FULL -> o.type().name();
+            case WINDOWED -> "windowed " + o.type().name();
             case ROTATING -> "rotating " + o.type() + " (" + o.maxSize() + " positions, keep " + o.keep() + ")";
             case QUANTIZED -> o.bits() + "-bit (group " + o.groupSize() + ")";
         };
