@@ -6,22 +6,23 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The GGUF {@code general.architecture} values this engine runs. Both are the same decoder
- * (RMSNorm, RoPE, GQA attention, SwiGLU); they differ in how RoPE pairs head values and qwen2 adds
- * biases to Q/K/V (those are loaded when present, whatever the architecture).
+ * The GGUF {@code general.architecture} values this engine runs, each with the {@link Family} file
+ * that maps it onto the shared decoder blocks.
  */
 public enum Architecture {
-    /** convert_hf_to_gguf permutes llama's Q/K weights so that RoPE can rotate adjacent pairs. */
-    LLAMA("llama", RopeMode.NORMAL),
-    /** Qwen2's Q/K weights are stored unpermuted, so rotation pairs are half a head apart. */
-    QWEN2("qwen2", RopeMode.NEOX);
+    LLAMA("llama", new LlamaFamily()),
+    QWEN2("qwen2", new Qwen2Family()),
+    QWEN3("qwen3", new Qwen3Family()),
+    SMOLLM3("smollm3", new SmolLm3Family()),
+    GRANITE("granite", new GraniteFamily()),
+    PHI3("phi3", new Phi3Family());
 
     private final String ggufName;
-    private final RopeMode ropeMode;
+    private final Family family;
 
-    Architecture(String ggufName, RopeMode ropeMode) {
+    Architecture(String ggufName, Family family) {
         this.ggufName = ggufName;
-        this.ropeMode = ropeMode;
+        this.family = family;
     }
 
     /** The name used in GGUF metadata, also the prefix of its hyper-parameter keys. */
@@ -30,7 +31,11 @@ public enum Architecture {
     }
 
     public RopeMode ropeMode() {
-        return ropeMode;
+        return family.ropeMode();
+    }
+
+    Family family() {
+        return family;
     }
 
     /** The architecture named {@code name} in {@code file}, or a one-line error listing the supported ones. */
@@ -44,7 +49,7 @@ public enum Architecture {
                 + "' is not supported (supported: " + supportedNames() + "); use a model of a supported architecture");
     }
 
-    static String supportedNames() {
+    public static String supportedNames() {
         return Arrays.stream(values()).map(Architecture::ggufName).collect(Collectors.joining(", "));
     }
 }

@@ -4,8 +4,10 @@ import dev.kvasir.tensor.WeightMatrix;
 
 /**
  * The weights of one transformer block {@code blk.N}, named as in GGUF. Norm weights and biases are
- * plain float vectors; biases are null when the file has none (llama usually) and Q/K/V biases are
- * present for qwen2.
+ * plain float vectors; every optional part is null when the family or the file has none: Q/K/V and
+ * output biases (qwen2), per-head Q/K norms (qwen3), post-attention and post-FFN norms (gemma).
+ * Fused tensors (phi3's {@code attn_qkv}, its gate/up {@code ffn_up}) arrive already split into
+ * row ranges of the same mapped data (see {@link LayerTensors}), so the block never sees the fusion.
  */
 public record LayerWeights(
         float[] attnNorm,
@@ -15,29 +17,30 @@ public record LayerWeights(
         float[] attnQBias,
         float[] attnKBias,
         float[] attnVBias,
+        float[] attnQNorm,
+        float[] attnKNorm,
         WeightMatrix attnOutput,
         float[] attnOutputBias,
+        float[] attnPostNorm,
         float[] ffnNorm,
         WeightMatrix ffnGate,
         WeightMatrix ffnUp,
-        WeightMatrix ffnDown) {
+        WeightMatrix ffnDown,
+        float[] ffnPostNorm) {
 
-    static LayerWeights load(TensorSource tensors, ModelConfig c, int layer) {
-        String blk = "blk." + layer + ".";
-        int dim = c.embeddingLength();
-        return new LayerWeights(
-                tensors.vector(blk + "attn_norm.weight", dim),
-                tensors.matrix(blk + "attn_q.weight", c.queryDim(), dim),
-                tensors.matrix(blk + "attn_k.weight", c.kvDim(), dim),
-                tensors.matrix(blk + "attn_v.weight", c.kvDim(), dim),
-                tensors.optionalVector(blk + "attn_q.bias", c.queryDim()),
-                tensors.optionalVector(blk + "attn_k.bias", c.kvDim()),
-                tensors.optionalVector(blk + "attn_v.bias", c.kvDim()),
-                tensors.matrix(blk + "attn_output.weight", dim, c.queryDim()),
-                tensors.optionalVector(blk + "attn_output.bias", dim),
-                tensors.vector(blk + "ffn_norm.weight", dim),
-                tensors.matrix(blk + "ffn_gate.weight", c.feedForwardLength(), dim),
-                tensors.matrix(blk + "ffn_up.weight", c.feedForwardLength(), dim),
-                tensors.matrix(blk + "ffn_down.weight", dim, c.feedForwardLength()));
+    /** Q, K and V projections with their optional biases. */
+    public record Qkv(WeightMatrix q, WeightMatrix k, WeightMatrix v, float[] qBias, float[] kBias, float[] vBias) {
+    }
+
+    /** A gated FFN: {@code down · (act(gate · x) ⊙ (up · x))}. */
+    public record GatedFfn(WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+    }
+
+    /** Assembles a block from its parts; {@code qNorm}, {@code kNorm}, {@code outputBias} and the post norms may be null. */
+    public static LayerWeights of(float[] attnNorm, Qkv qkv, float[] qNorm, float[] kNorm, WeightMatrix output,
+                                  float[] outputBias, float[] attnPostNorm, float[] ffnNorm, GatedFfn ffn,
+                                  float[] ffnPostNorm) {
+        return new LayerWeights(attnNorm, qkv.q(), qkv.k(), qkv.v(), qkv.qBias(), qkv.kBias(), qkv.vBias(), qNorm, kNorm,
+                output, outputBias, attnPostNorm, ffnNorm, ffn.gate(), ffn.up(), ffn.down(), ffnPostNorm);
     }
 }

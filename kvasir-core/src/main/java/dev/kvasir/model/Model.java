@@ -7,7 +7,7 @@ import dev.kvasir.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
 /**
- * A loaded llama-family model: its configuration, its weights (mapped from the GGUF file) and the
+ * A loaded decoder-only model of any supported {@link Architecture}: its configuration, its weights (mapped from the GGUF file) and the
  * forward pass. Close it to unmap the file. Not thread-safe: a model runs one forward pass at a time
  * because it reuses its activation buffers.
  */
@@ -18,14 +18,16 @@ public final class Model implements AutoCloseable {
     private final GgufFile file;
     private final ModelConfig config;
     private final ModelWeights weights;
+    private final DecoderSpec spec;
     private Transformer transformer;
     private Tokenizer tokenizer;
 
-    private Model(GgufFile file, ModelConfig config, ModelWeights weights) {
+    private Model(GgufFile file, ModelConfig config, ModelWeights weights, DecoderSpec spec) {
         this.file = file;
         this.config = config;
         this.weights = weights;
-        this.transformer = new Transformer(config, weights, DEFAULT_PREFILL_CHUNK);
+        this.spec = spec;
+        this.transformer = new Transformer(config, weights, spec, DEFAULT_PREFILL_CHUNK);
     }
 
     /** Opens and validates a GGUF model; a one-line KvasirException says what is wrong with a bad file. */
@@ -33,8 +35,11 @@ public final class Model implements AutoCloseable {
         GgufFile file = GgufFile.open(path);
         try {
             ModelConfig config = ModelConfig.fromGguf(file);
-            ModelWeights weights = ModelWeights.load(new TensorSource(file), config);
-            return new Model(file, config, weights);
+            TensorSource tensors = new TensorSource(file);
+            ModelWeights weights = ModelWeights.load(tensors, config);
+            DecoderSpec spec = config.architecture().family().spec(new FamilyFile(file, config, weights, tensors));
+            tensors.requireAllUsed(config.architecture().ggufName());
+            return new Model(file, config, weights, spec);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -47,6 +52,11 @@ public final class Model implements AutoCloseable {
 
     public ModelWeights weights() {
         return weights;
+    }
+
+    /** What the architecture's family decided per layer (RoPE or NoPE, scales) and model-wide (multipliers). */
+    public DecoderSpec spec() {
+        return spec;
     }
 
     /**
@@ -68,7 +78,7 @@ public final class Model implements AutoCloseable {
     /** Sets how many prompt tokens go through the model per matrix product. */
     public void setPrefillChunk(int tokens) {
         if (tokens != transformer.chunkSize()) {
-            transformer = new Transformer(config, weights, tokens);
+            transformer = new Transformer(config, weights, spec, tokens);
         }
     }
 

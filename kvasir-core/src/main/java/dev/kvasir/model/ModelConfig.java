@@ -12,6 +12,7 @@ import dev.kvasir.gguf.GgufMetadata;
  * @param headDim          per-head size of Q and K ({@code attention.key_length}, else embedding / heads)
  * @param ropeFreqScale    linear RoPE scaling: positions are multiplied by it (1 = none)
  * @param ropeDimensions   how many leading values of each head RoPE rotates; the rest pass through
+ * @param ropeScaling      the file's {@code rope.scaling.*} keys (YaRN, LongRoPE need more than the scale)
  */
 public record ModelConfig(
         Architecture architecture,
@@ -26,10 +27,20 @@ public record ModelConfig(
         float ropeFreqBase,
         float ropeFreqScale,
         int ropeDimensions,
-        int vocabSize) {
+        int vocabSize,
+        RopeScaling ropeScaling) {
 
     /** llama.cpp's default when a file does not say. */
     static final float DEFAULT_ROPE_FREQ_BASE = 10000f;
+
+    /** A configuration with plain linear RoPE scaling (no YaRN, no LongRoPE). */
+    public ModelConfig(Architecture architecture, int embeddingLength, int blockCount, int headCount, int headCountKv,
+                       int headDim, int feedForwardLength, int contextLength, float rmsNormEps, float ropeFreqBase,
+                       float ropeFreqScale, int ropeDimensions, int vocabSize) {
+        this(architecture, embeddingLength, blockCount, headCount, headCountKv, headDim, feedForwardLength, contextLength,
+                rmsNormEps, ropeFreqBase, ropeFreqScale, ropeDimensions, vocabSize,
+                new RopeScaling("linear", ropeFreqScale == 1f ? 0f : 1f / ropeFreqScale, contextLength, 1f));
+    }
 
     public ModelConfig {
         requirePositive("embedding_length", embeddingLength);
@@ -67,6 +78,8 @@ public record ModelConfig(
             throw new KvasirException(file.path().getFileName() + ": attention.value_length " + valueLength
                     + " differs from attention.key_length " + headDim + ", which is not supported");
         }
+        int context = meta.getInt(p + "context_length");
+        RopeScaling scaling = RopeScaling.fromGguf(file, p, context);
         try {
             return new ModelConfig(
                     arch,
@@ -76,33 +89,17 @@ public record ModelConfig(
                     meta.getInt(p + "attention.head_count_kv", heads),
                     headDim,
                     meta.getInt(p + "feed_forward_length"),
-                    meta.getInt(p + "context_length"),
+                    context,
                     meta.getFloat(p + "attention.layer_norm_rms_epsilon"),
                     meta.getFloat(p + "rope.freq_base", DEFAULT_ROPE_FREQ_BASE),
-                    ropeFreqScale(file, p),
+                    scaling.freqScale(),
                     meta.getInt(p + "rope.dimension_count", headDim),
-                    vocabSize(file));
+                    vocabSize(file),
+                    scaling);
         } catch (InvalidConfig e) {
             throw new KvasirException(file.path().getFileName() + ": " + e.getMessage()
                     + "; the file's metadata is inconsistent, re-convert the model");
         }
-    }
-
-    /**
-     * llama.cpp's rope_freq_scale_train: the inverse of {@code rope.scaling.factor} (or the older
-     * {@code rope.scale_linear}) for linear scaling. YaRN and the like change more than the angle, so
-     * they are refused rather than run wrong.
-     */
-    private static float ropeFreqScale(GgufFile file, String p) {
-        GgufMetadata meta = file.metadata();
-        String type = meta.getString(p + "rope.scaling.type", "linear");
-        float factor = meta.getFloat(p + "rope.scaling.factor", meta.getFloat(p + "rope.scale_linear", 0f));
-        return switch (type) {
-            case "none" -> 1f;
-            case "linear" -> factor == 0 ? 1f : 1f / factor;
-            default -> throw new KvasirException(file.path().getFileName() + ": RoPE scaling type '" + type
-                    + "' is not supported (only linear); use a model without " + p + "rope.scaling.type " + type);
-        };
     }
 
     /** The token list decides, as in llama.cpp; files without one fall back to token_embd's row count. */

@@ -23,10 +23,12 @@ public record ModelWeights(WeightMatrix tokenEmbd, List<LayerWeights> layers, fl
         layers = List.copyOf(layers);
     }
 
+    /** The shared tensors plus each block as the architecture's family names them. */
     static ModelWeights load(TensorSource tensors, ModelConfig c) {
         WeightMatrix tokenEmbd = tensors.matrix(TOKEN_EMBD, c.vocabSize(), c.embeddingLength());
+        Family family = c.architecture().family();
         List<LayerWeights> layers = IntStream.range(0, c.blockCount())
-                .mapToObj(layer -> LayerWeights.load(tensors, c, layer))
+                .mapToObj(layer -> family.layer(new LayerTensors(tensors, c, layer)))
                 .toList();
         WeightMatrix output = tensors.has(OUTPUT)
                 ? tensors.matrix(OUTPUT, c.vocabSize(), c.embeddingLength())

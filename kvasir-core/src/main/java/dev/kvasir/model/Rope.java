@@ -16,16 +16,27 @@ final class Rope {
     private final float thetaScale;
     private final float freqScale;
     private final float[] freqFactors;
+    private final float extFactor;
+    private final float mscale;
+    private final float[] corrDims;
     private float[] cos = new float[0];
     private float[] sin = new float[0];
 
     /** {@code freqFactors}: nRot/2 divisors, or null for none. */
     Rope(RopeMode mode, int nRot, float freqBase, float freqScale, float[] freqFactors) {
-        this.mode = mode;
-        this.nRot = nRot;
-        this.thetaScale = (float) Math.pow(freqBase, -2.0 / nRot);
-        this.freqScale = freqScale;
-        this.freqFactors = freqFactors;
+        this(RopeSpec.plain(mode, nRot, freqBase, freqScale, freqFactors));
+    }
+
+    Rope(RopeSpec spec) {
+        this.mode = spec.mode();
+        this.nRot = spec.dims();
+        this.thetaScale = (float) Math.pow(spec.freqBase(), -2.0 / nRot);
+        this.freqScale = spec.freqScale();
+        this.freqFactors = spec.freqFactors();
+        this.extFactor = spec.extFactor();
+        // rope_yarn: with extrapolation the magnitude also grows by 1 + 0.1 ln(1/scale)
+        this.mscale = extFactor != 0 ? spec.attnFactor() * (1f + 0.1f * (float) Math.log(1f / freqScale)) : spec.attnFactor();
+        this.corrDims = extFactor != 0 ? spec.yarnCorrDims() : null;
     }
 
     /** Computes the rotation of positions {@code pos0 .. pos0+n-1}. */
@@ -56,11 +67,22 @@ final class Rope {
         int half = nRot / 2;
         float theta = position;
         for (int i = 0; i < half; i++) {
-            float angle = freqScale * (freqFactors == null ? theta : theta / freqFactors[i]);
-            cos[t * half + i] = (float) Math.cos(angle);
-            sin[t * half + i] = (float) Math.sin(angle);
+            float extrapolated = freqFactors == null ? theta : theta / freqFactors[i];
+            float angle = freqScale * extrapolated;
+            if (extFactor != 0) {
+                float rampMix = ramp(i) * extFactor;
+                angle = angle * (1 - rampMix) + extrapolated * rampMix;
+            }
+            cos[t * half + i] = (float) Math.cos(angle) * mscale;
+            sin[t * half + i] = (float) Math.sin(angle) * mscale;
             theta *= thetaScale;
         }
+    }
+
+    /** YaRN's ramp between the correction dims, over pair index i (ggml's rope_yarn_ramp with i0 / 2 = i). */
+    private float ramp(int i) {
+        float y = (i - corrDims[0]) / Math.max(0.001f, corrDims[1] - corrDims[0]);
+        return 1 - Math.min(1, Math.max(0, y));
     }
 
     /** Rotates {@code n} tokens × {@code heads} heads of size {@code headDim} in {@code x} (token-major) in place. */

@@ -7,16 +7,23 @@ import dev.kvasir.tensor.WeightMatrix;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The forward pass of a llama-family decoder. For each token:
+ * The forward pass of a decoder-only model, for every {@link Family}. For each token:
  * <pre>
- *   x = token_embd[token]
- *   per block:  x += attn_output · attention(rope(attn_q · norm(x)), rope(attn_k · norm(x)), attn_v · norm(x))
- *               x += ffn_down · (silu(ffn_gate · norm(x)) ⊙ (ffn_up · norm(x)))
- *   logits = output · output_norm(x)
+ *   x = embeddingScale · token_embd[token]
+ *   per block:  q, k, v = attn_q · norm(x), attn_k · norm(x), attn_v · norm(x)     (+ biases)
+ *               q, k    = rope(headNorm(q)), rope(headNorm(k))                       (head norms: qwen3; NoPE layers skip rope)
+ *               x += residualScale · postNorm(attn_output · attention(q, k, v))     (post norm: gemma)
+ *               x += residualScale · postNorm(ffn_down · (silu(ffn_gate · norm(x)) ⊙ (ffn_up · norm(x))))
+ *   logits = logitScale · output · output_norm(x)
  * </pre>
+ * The family's {@link DecoderSpec} says which optional steps a layer takes; weights that are null
+ * (no bias, no head norm, no post norm) are steps the family does not have.
  * A prompt goes through in chunks of up to {@code chunkSize} tokens as matrix products; a single
  * token (decoding) takes matrix-vector products over buffers kept from the previous call. A decode
  * batch runs the next token of several sequences as one matrix product per weight (each weight read
@@ -26,8 +33,11 @@ import java.util.Set;
 final class Transformer {
     private final ModelConfig config;
     private final ModelWeights weights;
+    private final DecoderSpec spec;
     private final int chunkSize;
-    private final Rope rope;
+    /** Per layer: its RoPE, or null for a NoPE layer; layers with equal specs share one instance. */
+    private final Rope[] layerRopes;
+    private final List<Rope> ropes;
     private final Scratch single;
     private Scratch batch;
     private final DecodeAttention decodeAttention;
@@ -35,15 +45,29 @@ final class Transformer {
     private final float[] logits;
     private float[] batchLogits = new float[0];
 
-    Transformer(ModelConfig config, ModelWeights weights, int chunkSize) {
+    Transformer(ModelConfig config, ModelWeights weights, DecoderSpec spec, int chunkSize) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
         }
+        if (spec.layers().size() != config.blockCount()) {
+            throw new IllegalArgumentException(spec.layers().size() + " layer specs for " + config.blockCount() + " blocks");
+        }
         this.config = config;
         this.weights = weights;
+        this.spec = spec;
         this.chunkSize = chunkSize;
-        this.rope = new Rope(config.architecture().ropeMode(), config.ropeDimensions(), config.ropeFreqBase(),
-                config.ropeFreqScale(), weights.ropeFreqs());
+        Map<RopeSpec, Rope> byRope = new LinkedHashMap<>();
+        this.layerRopes = new Rope[config.blockCount()];
+        for (int l = 0; l < layerRopes.length; l++) {
+            LayerSpec layer = spec.layer(l);
+            if (layer.slidingWindow() != 0 || layer.attnSoftCap() != 0) {
+                // the hooks exist for gemma; until the cache runs them, refuse rather than attend wrong
+                throw new KvasirException(config.architecture().ggufName() + ": layer " + l
+                        + " needs sliding-window attention or attention soft-capping, which this build does not run yet");
+            }
+            layerRopes[l] = layer.rope() == null ? null : byRope.computeIfAbsent(layer.rope(), Rope::new);
+        }
+        this.ropes = List.copyOf(byRope.values());
         this.single = new Scratch(config, 1);
         this.decodeAttention = new DecodeAttention(config);
         this.finalNorm = new float[config.embeddingLength()];
@@ -72,6 +96,7 @@ final class Transformer {
         VectorOps.rmsnorm(finalNorm, 0, s.x, lastRow * config.embeddingLength(), weights.outputNorm(),
                 config.embeddingLength(), config.rmsNormEps());
         weights.output().matvec(finalNorm, logits);
+        finishLogits(logits, 0, logits.length);
         return logits;
     }
 
@@ -89,7 +114,9 @@ final class Transformer {
         for (int t = 0; t < k; t++) {
             positions[t] = caches[t].size();
         }
-        rope.prepare(positions);
+        for (Rope rope : ropes) {
+            rope.prepare(positions);
+        }
         blocks(k, caches, s);
         for (KvCache cache : caches) {
             cache.commit(1);
@@ -100,7 +127,9 @@ final class Transformer {
     /** One batch of {@code n} tokens through every block, then committed to the cache. */
     private void step(int[] tokens, int from, int n, KvCache cache, Scratch s) {
         embed(tokens, from, n, s.x);
-        rope.prepare(cache.size(), n);
+        for (Rope rope : ropes) {
+            rope.prepare(cache.size(), n);
+        }
         blocks(n, new KvCache[] {cache}, s);
         cache.commit(n);
     }
@@ -109,8 +138,9 @@ final class Transformer {
     private void blocks(int n, KvCache[] caches, Scratch s) {
         for (int layer = 0; layer < config.blockCount(); layer++) {
             LayerWeights w = weights.layers().get(layer);
-            attention(layer, w, n, caches, s);
-            feedForward(w, n, s);
+            LayerSpec ls = spec.layer(layer);
+            attention(layer, w, ls, n, caches, s);
+            feedForward(w, ls, n, s);
         }
     }
 
@@ -121,6 +151,7 @@ final class Transformer {
         }
         rmsNormRows(s.x, weights.outputNorm(), s.xb, k);
         project(weights.output(), s.xb, k, batchLogits, null);
+        finishLogits(batchLogits, 0, k * vocab);
         float[][] out = new float[k][];
         for (int t = 0; t < k; t++) {
             out[t] = Arrays.copyOfRange(batchLogits, t * vocab, (t + 1) * vocab);
@@ -128,19 +159,49 @@ final class Transformer {
         return out;
     }
 
+    /** The family's logit multiplier and final soft-capping (ggml_scale, then gemma2's tanh cap). */
+    private void finishLogits(float[] l, int from, int n) {
+        if (spec.logitScale() != 1f) {
+            VectorOps.scale(l, from, n, spec.logitScale());
+        }
+        float cap = spec.finalLogitSoftCap();
+        if (cap != 0f) {
+            for (int i = from; i < from + n; i++) {
+                l[i] = (float) Math.tanh(l[i] * (1f / cap)) * cap;
+            }
+        }
+    }
+
     private void embed(int[] tokens, int from, int n, float[] x) {
         for (int t = 0; t < n; t++) {
             weights.tokenEmbd().dequantizeRow(tokens[from + t], x, t * config.embeddingLength());
         }
+        if (spec.embeddingScale() != 1f) {
+            VectorOps.scale(x, 0, n * config.embeddingLength(), spec.embeddingScale());
+        }
     }
 
-    private void attention(int layer, LayerWeights w, int n, KvCache[] caches, Scratch s) {
+    private void attention(int layer, LayerWeights w, LayerSpec ls, int n, KvCache[] caches, Scratch s) {
         rmsNormRows(s.x, w.attnNorm(), s.xb, n);
         project(w.attnQ(), s.xb, n, s.q, w.attnQBias());
         project(w.attnK(), s.xb, n, s.k, w.attnKBias());
         project(w.attnV(), s.xb, n, s.v, w.attnVBias());
-        rope.rotate(s.q, n, config.headCount(), config.headDim());
-        rope.rotate(s.k, n, config.headCountKv(), config.headDim());
+        if (w.attnQNorm() != null) {
+            headNorm(s.q, w.attnQNorm(), n * config.headCount());
+        }
+        if (w.attnKNorm() != null) {
+            headNorm(s.k, w.attnKNorm(), n * config.headCountKv());
+        }
+        Rope rope = layerRopes[layer];
+        if (rope != null) {
+            rope.rotate(s.q, n, config.headCount(), config.headDim());
+            rope.rotate(s.k, n, config.headCountKv(), config.headDim());
+        }
+        float qFactor = ls.attentionScale() / LayerSpec.defaultAttentionScale(config);
+        if (qFactor != 1f) {
+            // the caches scale q·k by 1/sqrt(headDim); another scale is folded into q (rounds within an ulp of llama.cpp)
+            VectorOps.scale(s.q, 0, n * config.queryDim(), qFactor);
+        }
         if (caches.length == 1) {
             caches[0].append(layer, s.k, s.v, n);
             caches[0].attend(layer, s.q, n, config.headCount(), s.att);
@@ -148,16 +209,37 @@ final class Transformer {
             decodeAttention.run(layer, caches, s);
         }
         project(w.attnOutput(), s.att, n, s.proj, w.attnOutputBias());
-        VectorOps.add(s.x, 0, s.proj, 0, n * config.embeddingLength());
+        residual(s, w.attnPostNorm(), ls.residualScale(), n);
     }
 
-    private void feedForward(LayerWeights w, int n, Scratch s) {
+    private void feedForward(LayerWeights w, LayerSpec ls, int n, Scratch s) {
         rmsNormRows(s.x, w.ffnNorm(), s.xb, n);
         project(w.ffnGate(), s.xb, n, s.gate, null);
         project(w.ffnUp(), s.xb, n, s.up, null);
-        swiglu(s.gate, s.up, n);
+        switch (ls.activation()) {
+            case SILU -> swiglu(s.gate, s.up, n);
+        }
         project(w.ffnDown(), s.gate, n, s.proj, null);
+        residual(s, w.ffnPostNorm(), ls.residualScale(), n);
+    }
+
+    /** x += scale · postNorm(proj): the post norm only when the family has one, the scale only when not 1. */
+    private void residual(Scratch s, float[] postNorm, float scale, int n) {
+        if (postNorm != null) {
+            rmsNormRows(s.proj, postNorm, s.proj, n);
+        }
+        if (scale != 1f) {
+            VectorOps.scale(s.proj, 0, n * config.embeddingLength(), scale);
+        }
         VectorOps.add(s.x, 0, s.proj, 0, n * config.embeddingLength());
+    }
+
+    /** RMS norm of each of {@code rows} heads of headDim values, in place, with the shared gain (qwen3's Q/K norm). */
+    private void headNorm(float[] x, float[] weight, int rows) {
+        int hd = config.headDim();
+        for (int r = 0; r < rows; r++) {
+            VectorOps.rmsnorm(x, r * hd, x, r * hd, weight, hd, config.rmsNormEps());
+        }
     }
 
     /** out = w · in for each of the n tokens (+ bias when there is one). */

@@ -49,12 +49,12 @@ class ModelErrorsTest {
     @Test
     void unsupportedRopeScalingIsRefused() {
         SyntheticGguf gguf = new SyntheticGguf();
-        gguf.ropeScalingType = "yarn";
+        gguf.ropeScalingType = "dynamic"; // llama.cpp knows none, linear, yarn and longrope only
         gguf.ropeScalingFactor = 4f;
         Path file = gguf.write(dir);
         assertThatThrownBy(() -> Model.load(file))
                 .isInstanceOf(KvasirException.class)
-                .hasMessageContaining("RoPE scaling type 'yarn' is not supported");
+                .hasMessageContaining("RoPE scaling type 'dynamic' is not supported (none, linear, yarn or longrope)");
     }
 
     @Test
