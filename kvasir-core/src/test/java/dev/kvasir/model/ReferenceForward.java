@@ -12,6 +12,7 @@ import java.util.List;
  */
 final class ReferenceForward {
     private final ModelConfig c;
+    private final DecoderSpec spec;
     private final float[][] tokenEmbd;
     private final float[][] output;
     private final float[] outputNorm;
@@ -21,18 +22,26 @@ final class ReferenceForward {
     private final List<float[]> values = new ArrayList<>();
 
     private record Layer(float[] attnNorm, float[][] q, float[][] k, float[][] v, float[] qBias, float[] kBias,
-                         float[] vBias, float[][] o, float[] oBias, float[] ffnNorm, float[][] gate, float[][] up, float[][] down) {
+                         float[] vBias, float[] qNorm, float[] kNorm, float[][] o, float[] oBias, float[] ffnNorm,
+                         float[][] gate, float[][] up, float[][] down) {
     }
 
+    /** A llama/qwen2 oracle: plain RoPE from the config, no per-layer choices. */
     ReferenceForward(ModelConfig config, ModelWeights w) {
+        this(config, w, null);
+    }
+
+    /** An oracle for any family: per-layer RoPE (or NoPE), scales and multipliers come from {@code spec}. */
+    ReferenceForward(ModelConfig config, ModelWeights w, DecoderSpec spec) {
         this.c = config;
+        this.spec = spec;
         this.tokenEmbd = dense(w.tokenEmbd());
         this.output = w.output() == w.tokenEmbd() ? tokenEmbd : dense(w.output());
         this.outputNorm = w.outputNorm();
         this.ropeFreqs = w.ropeFreqs();
         for (LayerWeights l : w.layers()) {
             layers.add(new Layer(l.attnNorm(), dense(l.attnQ()), dense(l.attnK()), dense(l.attnV()), l.attnQBias(),
-                    l.attnKBias(), l.attnVBias(), dense(l.attnOutput()), l.attnOutputBias(), l.ffnNorm(), dense(l.ffnGate()),
+                    l.attnKBias(), l.attnVBias(), l.attnQNorm(), l.attnKNorm(), dense(l.attnOutput()), l.attnOutputBias(), l.ffnNorm(), dense(l.ffnGate()),
                     dense(l.ffnUp()), dense(l.ffnDown())));
         }
     }
@@ -50,17 +59,24 @@ final class ReferenceForward {
         keys.add(k);
         values.add(v);
         float[] x = tokenEmbd[token].clone();
+        double embScale = spec == null ? 1 : spec.embeddingScale();
+        for (int i = 0; i < dim; i++) {
+            x[i] = (float) (x[i] * embScale);
+        }
         for (int l = 0; l < c.blockCount(); l++) {
             Layer w = layers.get(l);
+            LayerSpec ls = spec == null ? null : spec.layer(l);
+            double residual = ls == null ? 1 : ls.residualScale();
             float[] xn = rmsNorm(x, w.attnNorm());
-            float[] q = rope(plus(mul(w.q(), xn), w.qBias()), c.headCount(), pos);
-            float[] kl = rope(plus(mul(w.k(), xn), w.kBias()), c.headCountKv(), pos);
+            float[] q = rope(headNorm(plus(mul(w.q(), xn), w.qBias()), w.qNorm()), c.headCount(), pos, ls);
+            float[] kl = rope(headNorm(plus(mul(w.k(), xn), w.kBias()), w.kNorm()), c.headCountKv(), pos, ls);
             float[] vl = plus(mul(w.v(), xn), w.vBias());
             System.arraycopy(kl, 0, k, l * c.kvDim(), c.kvDim());
             System.arraycopy(vl, 0, v, l * c.kvDim(), c.kvDim());
-            float[] attended = plus(mul(w.o(), attention(l, q, pos)), w.oBias());
+            double scale = ls == null ? 1 / Math.sqrt(c.headDim()) : ls.attentionScale();
+            float[] attended = plus(mul(w.o(), attention(l, q, pos, scale)), w.oBias());
             for (int i = 0; i < dim; i++) {
-                x[i] += attended[i];
+                x[i] += (float) (attended[i] * residual);
             }
             xn = rmsNorm(x, w.ffnNorm());
             float[] g = mul(w.gate(), xn);
@@ -71,13 +87,33 @@ final class ReferenceForward {
             }
             float[] down = mul(w.down(), h);
             for (int i = 0; i < dim; i++) {
-                x[i] += down[i];
+                x[i] += (float) (down[i] * residual);
             }
         }
-        return mul(output, rmsNorm(x, outputNorm));
+        float[] logits = mul(output, rmsNorm(x, outputNorm));
+        if (spec != null) {
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) (logits[i] * (double) spec.logitScale());
+            }
+        }
+        return logits;
     }
 
-    private float[] attention(int layer, float[] q, int pos) {
+    /** Per-head RMS norm with a shared gain of headDim values (qwen3's Q/K norm); identity without a gain. */
+    private float[] headNorm(float[] x, float[] gain) {
+        if (gain == null) {
+            return x;
+        }
+        int hd = c.headDim();
+        float[] out = new float[x.length];
+        for (int h = 0; h < x.length / hd; h++) {
+            float[] head = rmsNorm(java.util.Arrays.copyOfRange(x, h * hd, (h + 1) * hd), gain);
+            System.arraycopy(head, 0, out, h * hd, hd);
+        }
+        return out;
+    }
+
+    private float[] attention(int layer, float[] q, int pos, double scale) {
         int hd = c.headDim();
         int group = c.headCount() / c.headCountKv();
         float[] out = new float[c.queryDim()];
@@ -90,7 +126,7 @@ final class ReferenceForward {
                 for (int i = 0; i < hd; i++) {
                     dot += (double) q[h * hd + i] * keys.get(p)[kvOff + i];
                 }
-                scores[p] = dot / Math.sqrt(hd);
+                scores[p] = dot * scale;
                 max = Math.max(max, scores[p]);
             }
             double sum = 0;
@@ -109,24 +145,53 @@ final class ReferenceForward {
         return out;
     }
 
-    private float[] rope(float[] x, int heads, int pos) {
+    /**
+     * RoPE in double from the layer's spec (null: NoPE); without a spec, from the config with the
+     * pairing decided here from the architecture, independently of Architecture.ropeMode().
+     * YaRN follows the formula of its paper (interpolation ramp between the correction dims, magnitude
+     * 1 + 0.1 ln(factor)), LongRoPE divides by its factors and scales by attn_factor.
+     */
+    private float[] rope(float[] x, int heads, int pos, LayerSpec ls) {
+        RopeSpec r;
+        if (ls == null) {
+            boolean neox = c.architecture() == Architecture.QWEN2;
+            r = RopeSpec.plain(neox ? RopeMode.NEOX : RopeMode.NORMAL, c.ropeDimensions(), c.ropeFreqBase(),
+                    c.ropeFreqScale(), ropeFreqs);
+        } else if (ls.rope() == null) {
+            return x;
+        } else {
+            r = ls.rope();
+        }
         int hd = c.headDim();
-        int half = c.ropeDimensions() / 2;
-        // decided here from the architecture, independently of Architecture.ropeMode()
-        boolean neox = c.architecture() == Architecture.QWEN2;
+        int half = r.dims() / 2;
+        boolean neox = r.mode() == RopeMode.NEOX;
+        double mscale = r.attnFactor() * (r.extFactor() != 0 ? 1 + 0.1 * Math.log(1 / r.freqScale()) : 1);
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < half; i++) {
                 int a = h * hd + (neox ? i : 2 * i);
                 int b = neox ? a + half : a + 1;
-                double theta = pos * c.ropeFreqScale() * Math.pow(c.ropeFreqBase(), -2.0 * i / c.ropeDimensions())
-                        / (ropeFreqs == null ? 1 : ropeFreqs[i]);
+                double extrapolated = pos * Math.pow(r.freqBase(), -2.0 * i / r.dims())
+                        / (r.freqFactors() == null ? 1 : r.freqFactors()[i]);
+                double theta = r.freqScale() * extrapolated;
+                if (r.extFactor() != 0) {
+                    double low = Math.max(0, Math.floor(yarnDim(r, r.betaFast())));
+                    double high = Math.min(r.dims() - 1, Math.ceil(yarnDim(r, r.betaSlow())));
+                    double ramp = 1 - Math.min(1, Math.max(0, (i - low) / Math.max(0.001, high - low)));
+                    double mix = ramp * r.extFactor();
+                    theta = theta * (1 - mix) + extrapolated * mix;
+                }
                 double x0 = x[a];
                 double x1 = x[b];
-                x[a] = (float) (x0 * Math.cos(theta) - x1 * Math.sin(theta));
-                x[b] = (float) (x0 * Math.sin(theta) + x1 * Math.cos(theta));
+                x[a] = (float) ((x0 * Math.cos(theta) - x1 * Math.sin(theta)) * mscale);
+                x[b] = (float) ((x0 * Math.sin(theta) + x1 * Math.cos(theta)) * mscale);
             }
         }
         return x;
+    }
+
+    /** The dimension whose wavelength spans {@code rotations} turns over the original context (YaRN). */
+    private static double yarnDim(RopeSpec r, double rotations) {
+        return r.dims() * Math.log(r.origContext() / (rotations * 2 * Math.PI)) / (2 * Math.log(r.freqBase()));
     }
 
     private float[] rmsNorm(float[] x, float[] weight) {

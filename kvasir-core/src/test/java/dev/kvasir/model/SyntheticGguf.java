@@ -29,6 +29,21 @@ final class SyntheticGguf {
     /** Writes rope.scaling.type and rope.scaling.factor. */
     String ropeScalingType;
     float ropeScalingFactor;
+    /** When set, attention.key_length/value_length: a head size other than dim / heads (qwen3). */
+    Integer headDim;
+    /** attn_q_norm / attn_k_norm per block (qwen3). */
+    boolean qkNorm;
+    /** One attn_qkv.weight instead of three (phi3). */
+    boolean fusedQkv;
+    /** ffn_up.weight of 2·ffn rows, gate first, and no ffn_gate (phi3). */
+    boolean fusedGateUp;
+    /** Extra float keys, written as {arch}.key (granite's multipliers, rope.scaling.attn_factor, ...). */
+    final java.util.Map<String, Float> floatKeys = new java.util.LinkedHashMap<>();
+    /** Extra uint32 keys, written as {arch}.key (rope.scaling.original_context_length, rope.dimension_count). */
+    final java.util.Map<String, Integer> intKeys = new java.util.LinkedHashMap<>();
+    /** Writes rope_factors_long/short.weight with these per-pair divisors (phi3's LongRoPE). */
+    float[] ropeFactorsLong;
+    float[] ropeFactorsShort;
     /** No output.weight: the LM head is token_embd, as in small Qwen2 models. */
     boolean tiedOutput = true;
     final Set<String> omitted = new HashSet<>();
@@ -56,14 +71,31 @@ final class SyntheticGguf {
         if (ropeFreqs != null) {
             add(w, "rope_freqs.weight", new long[] {ropeFreqs.length}, ropeFreqs);
         }
-        int headDim = dim / heads;
+        if (ropeFactorsLong != null) {
+            add(w, "rope_factors_long.weight", new long[] {ropeFactorsLong.length}, ropeFactorsLong);
+            add(w, "rope_factors_short.weight", new long[] {ropeFactorsShort.length}, ropeFactorsShort);
+        }
+        floatKeys.forEach((k, v) -> w.putFloat32(p + k, v));
+        intKeys.forEach((k, v) -> w.putUint32(p + k, v));
+        int headDim = this.headDim != null ? this.headDim : dim / heads;
+        if (this.headDim != null) {
+            w.putUint32(p + "attention.key_length", headDim).putUint32(p + "attention.value_length", headDim);
+        }
         tensor(w, "token_embd.weight", 1f, dim, vocab);
         for (int l = 0; l < layers; l++) {
             String blk = "blk." + l + ".";
             norm(w, blk + "attn_norm.weight", dim);
-            tensor(w, blk + "attn_q.weight", 0.5f, dim, heads * headDim);
-            tensor(w, blk + "attn_k.weight", 0.5f, dim, kvHeads * headDim);
-            tensor(w, blk + "attn_v.weight", 0.5f, dim, kvHeads * headDim);
+            if (fusedQkv) {
+                tensor(w, blk + "attn_qkv.weight", 0.5f, dim, (heads + 2 * kvHeads) * headDim);
+            } else {
+                tensor(w, blk + "attn_q.weight", 0.5f, dim, heads * headDim);
+                tensor(w, blk + "attn_k.weight", 0.5f, dim, kvHeads * headDim);
+                tensor(w, blk + "attn_v.weight", 0.5f, dim, kvHeads * headDim);
+            }
+            if (qkNorm) {
+                norm(w, blk + "attn_q_norm.weight", headDim);
+                norm(w, blk + "attn_k_norm.weight", headDim);
+            }
             if (qkvBiases) {
                 tensor(w, blk + "attn_q.bias", 0.5f, heads * headDim);
                 tensor(w, blk + "attn_k.bias", 0.5f, kvHeads * headDim);
@@ -74,8 +106,12 @@ final class SyntheticGguf {
                 tensor(w, blk + "attn_output.bias", 0.5f, dim);
             }
             norm(w, blk + "ffn_norm.weight", dim);
-            tensor(w, blk + "ffn_gate.weight", 0.5f, dim, ffn);
-            tensor(w, blk + "ffn_up.weight", 0.5f, dim, ffn);
+            if (fusedGateUp) {
+                tensor(w, blk + "ffn_up.weight", 0.5f, dim, 2 * ffn);
+            } else {
+                tensor(w, blk + "ffn_gate.weight", 0.5f, dim, ffn);
+                tensor(w, blk + "ffn_up.weight", 0.5f, dim, ffn);
+            }
             tensor(w, blk + "ffn_down.weight", 0.5f, ffn, dim);
         }
         norm(w, "output_norm.weight", dim);
