@@ -34,7 +34,8 @@ final class CacheInfoCommand implements Callable<Integer> {
         if (json) {
             io.out().println(Json.write(new InfoJson(c.path().toString(), c.cache().metadata().get(CacheKeys.MODEL_FILE),
                     model.fingerprint(), model.architecture(), c.kind(), c.tokens(), c.bytes(), c.bytesPerToken(),
-                    report.checkpoints(), report.ignoredBytes(), c.cache().metadata())));
+                    report.checkpoints(), report.ignoredBytes(), c.cache().metadata(), model.layout().kindLabels(),
+                    c.layers())));
             return 0;
         }
         var out = io.out();
@@ -42,6 +43,7 @@ final class CacheInfoCommand implements Callable<Integer> {
         out.println("model:           " + c.cache().metadata().getOrDefault(CacheKeys.MODEL_FILE, "(not recorded)"));
         out.println("fingerprint:     " + model.fingerprint() + " (" + model.architecture() + ")");
         out.println("kind:            " + c.kind());
+        out.println("layers:          " + c.layers());
         out.println("tokens:          " + c.tokens());
         out.printf(Locale.ROOT, "bytes:           %d (%.1f per token)%n", c.bytes(), c.bytesPerToken());
         out.println("checkpoints:     " + report.checkpoints() + (report.intact() ? ""
@@ -62,5 +64,6 @@ final class CacheInfoCommand implements Callable<Integer> {
     }
 
     record InfoJson(String file, String modelFile, String fingerprint, String architecture, String kind, int tokens,
-                    long bytes, double bytesPerToken, int checkpoints, long ignoredBytes, Map<String, String> metadata) {}
+                    long bytes, double bytesPerToken, int checkpoints, long ignoredBytes, Map<String, String> metadata,
+                    String layerKinds, String layers) {}
 }

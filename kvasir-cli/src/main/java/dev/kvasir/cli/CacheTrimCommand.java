@@ -31,7 +31,7 @@ final class CacheTrimCommand implements Callable<Integer> {
         }
         if (keep < tokens && c.cache().trim(tokens - keep) == 0) {
             throw new KvasirException(c.path() + ": this " + c.kind() + " cache cannot be trimmed to " + keep
-                    + " tokens (evicted positions are gone); recompute it instead");
+                    + " tokens (" + c.cache().whyNotTrim(tokens - keep) + "); recompute it instead");
         }
         CacheFiles.checkWritable(c.path());
         c.cache().save(c.path());

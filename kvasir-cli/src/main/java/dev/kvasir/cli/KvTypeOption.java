@@ -13,7 +13,23 @@ final class KvTypeOption {
             description = "K/V storage of a new cache: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     KvType type;
 
+    enum SlidingKv { all, window }
+
+    @Option(names = "--sliding-kv", paramLabel = "WHAT", defaultValue = "all",
+            description = "On models with sliding-window layers (Gemma 2/3), what those layers of a new cache keep:"
+                    + " all (every position: trim, fork and prefix reuse work) or window (only the last W positions:"
+                    + " smaller, continuation only). Default: ${DEFAULT-VALUE}.")
+    SlidingKv sliding;
+
     CacheOptions options(KvLayout layout) {
+        if (sliding == SlidingKv.window) {
+            return switch (type) {
+                case f16 -> CacheOptions.windowed(GgmlType.F16);
+                case f32 -> CacheOptions.windowed(GgmlType.F32);
+                case q8, q4 -> throw new dev.kvasir.KvasirException("--sliding-kv window works with --kv-type f16 or f32,"
+                        + " not " + type + "; drop one of the two options");
+            };
+        }
         return switch (type) {
             case f16 -> CacheOptions.full(GgmlType.F16);
             case f32 -> CacheOptions.full(GgmlType.F32);

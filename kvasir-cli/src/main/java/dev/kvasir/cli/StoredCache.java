@@ -56,9 +56,29 @@ record StoredCache(Path path, KvcHeader header, PromptCache cache, long bytes, I
         var o = header.options();
         String storage = switch (o.kind()) {
             case FULL -> o.type().name();
+            case WINDOWED -> "windowed " + o.type().name();
             case ROTATING -> "rotating " + o.type() + " (" + o.maxSize() + " positions, keep " + o.keep() + ")";
             case QUANTIZED -> o.bits() + "-bit (group " + o.groupSize() + ")";
         };
         return cache.metadata().getOrDefault(dev.kvasir.workflow.CacheKeys.KIND, "cache") + ", " + storage;
+    }
+
+    /**
+     * The layer kinds and what the sliding-window layers hold: every position (a full or quantized
+     * cache: trim, fork and prefix reuse work) or only their window (windowed: continuation only).
+     */
+    String layers() {
+        var layout = header.model().layout();
+        if (!layout.hasSlidingLayers()) {
+            return layout.layers() + ", all full attention";
+        }
+        long sliding = layout.kinds().stream().filter(k -> k instanceof dev.kvasir.cache.LayerKind.Sliding).count();
+        int w = layout.largestWindow();
+        String held = header.options().kind() == dev.kvasir.cache.CacheOptions.Kind.WINDOWED
+                ? "sliding layers keep only their last " + w + " positions (continue: yes; trim, fork or prefix reuse"
+                        + " past them: no)"
+                : "sliding layers keep every position, masked to the last " + w + " (trim, fork and prefix reuse work)";
+        return layout.layers() + ": " + sliding + " sliding-window (" + w + "), " + (layout.layers() - sliding)
+                + " full; " + held;
     }
 }

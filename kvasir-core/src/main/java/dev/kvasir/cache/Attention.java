@@ -25,7 +25,6 @@ final class Attention {
     private final int kvHeads;
     private final int headDim;
     private final int kvDim;
-    private final float scale;
     private final float[] kBlock;
     private final float[] vBlock;
     /** K of the block with positions as SIMD lanes, for head dims shorter than a vector; else null. */
@@ -41,7 +40,6 @@ final class Attention {
         this.kvHeads = layout.kvHeads();
         this.headDim = layout.headDim();
         this.kvDim = layout.kvDim();
-        this.scale = 1f / (float) Math.sqrt(headDim);
         this.kBlock = new float[BLOCK * kvDim];
         this.vBlock = new float[BLOCK * kvDim];
         this.lanes = KeyLanes.suits(headDim, f16) ? new KeyLanes(layout, f16) : null;
@@ -51,7 +49,7 @@ final class Attention {
      * Attention for {@code n} queries at positions {@code pos0 ..}: query position {@code qp} sees
      * stored positions {@code p <= qp} with {@code p < keep} or {@code p > qp - window}.
      */
-    void attend(float[] q, int n, int heads, int pos0, int keep, int window, Source source, float[] out) {
+    void attend(float[] q, int n, int heads, int pos0, int keep, int window, Scoring scoring, Source source, float[] out) {
         checkHeads(heads, q, n, out);
         int rows = n * heads;
         if (max.length < rows) {
@@ -69,7 +67,7 @@ final class Attention {
             boolean any = fetch(source, b, Math.max(b, 0), Math.min(bEnd, pinnedEnd));
             any |= fetch(source, b, Math.max(b, windowStart), bEnd);
             if (any) {
-                accumulate(q, n, heads, pos0, keep, window, b, bEnd, out);
+                accumulate(q, n, heads, pos0, keep, window, scoring, b, bEnd, out);
             }
         }
         for (int r = 0; r < rows; r++) {
@@ -91,13 +89,14 @@ final class Attention {
         return true;
     }
 
-    private void accumulate(float[] q, int n, int heads, int pos0, int keep, int window, int b, int bEnd, float[] out) {
+    private void accumulate(float[] q, int n, int heads, int pos0, int keep, int window, Scoring scoring, int b, int bEnd,
+            float[] out) {
         // Rows (query token, head) are independent; a chunk of rows per task keeps tiny models inline.
         int grain = Math.max(1, 32768 / ((bEnd - b) * headDim));
         Parallel.forRange(0, n * heads, grain, (from, to) -> {
             AttentionScratch scratch = AttentionScratch.get(headDim);
             for (int r = from; r < to; r++) {
-                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, scratch);
+                row(q, r, heads, pos0 + r / heads, keep, window, scoring, b, bEnd, out, scratch);
             }
         });
     }
@@ -110,8 +109,8 @@ final class Attention {
      * decoding break the way llama.cpp breaks them. The scores of a block are computed first (in SIMD
      * lanes), and each V column runs through all positions at once: neither changes any operation.
      */
-    private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out,
-            AttentionScratch s) {
+    private void row(float[] q, int r, int heads, int qp, int keep, int window, Scoring scoring, int b, int bEnd,
+            float[] out, AttentionScratch s) {
         int visEnd = Math.min(bEnd, qp + 1) - b;
         int pinEnd = Math.max(0, Math.min(visEnd + b, keep) - b);
         int winStart = Math.max(pinEnd, Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1)) - b);
@@ -126,8 +125,8 @@ final class Attention {
         }
         scores(g, 0, pinEnd, s);
         scores(g, winStart, visEnd, s);
-        softmax(r, 0, pinEnd, s);
-        softmax(r, winStart, visEnd, s);
+        softmax(r, 0, pinEnd, scoring, s);
+        softmax(r, winStart, visEnd, scoring, s);
         values(out, qOff, g * headDim, 0, pinEnd, s);
         values(out, qOff, g * headDim, winStart, visEnd, s);
     }
@@ -155,11 +154,16 @@ final class Attention {
     }
 
     /** The online softmax's bookkeeping for positions {@code [from, to)}, in order; V factors into {@code s}. */
-    private void softmax(int r, int from, int to, AttentionScratch s) {
+    private void softmax(int r, int from, int to, Scoring scoring, AttentionScratch s) {
         float m = max[r];
         float total = sum[r];
+        float factor = scoring.dotFactor();
+        float cap = scoring.softcap();
         for (int p = from; p < to; p++) {
-            float score = (f16 ? (float) s.dots[p] : s.floatDots[p]) * scale;
+            float score = (f16 ? (float) s.dots[p] : s.floatDots[p]) * factor;
+            if (cap != 0f) {
+                score = cap * (float) Math.tanh(score); // ggml: logit_softcap * tanhf(s)
+            }
             float ms = 1f;
             float vs = 1f;
             if (score > m) {

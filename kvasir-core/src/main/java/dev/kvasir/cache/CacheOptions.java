@@ -17,15 +17,20 @@ import dev.kvasir.tensor.GgmlType;
 public record CacheOptions(Kind kind, GgmlType type, int maxSize, int keep, int bits, int groupSize,
                            int fullPrecisionTokens) {
 
-    public enum Kind { FULL, ROTATING, QUANTIZED }
+    /**
+     * FULL keeps every position (sliding-window layers are masked, so trim, fork and prefix reuse
+     * stay exact); WINDOWED keeps only the window on sliding-window layers (all that continuing
+     * needs) and every position on full layers.
+     */
+    public enum Kind { FULL, ROTATING, QUANTIZED, WINDOWED }
 
     public CacheOptions {
         if (type != GgmlType.F16 && type != GgmlType.F32) {
             throw new KvasirException("KV cache element type must be F16 or F32, not " + type);
         }
         switch (kind) {
-            case FULL -> require(maxSize == 0 && keep == 0 && bits == 0 && groupSize == 0 && fullPrecisionTokens == 0,
-                    "a full cache takes no size, keep or quantization parameters");
+            case FULL, WINDOWED -> require(maxSize == 0 && keep == 0 && bits == 0 && groupSize == 0 && fullPrecisionTokens == 0,
+                    "a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " cache takes no size, keep or quantization parameters");
             case ROTATING -> require(keep >= 0 && maxSize > keep && bits == 0 && groupSize == 0 && fullPrecisionTokens == 0,
                     "a rotating cache needs 0 <= keep < maxSize (got keep " + keep + ", maxSize " + maxSize + ")");
             case QUANTIZED -> require((bits == 4 || bits == 8) && groupSize > 0 && groupSize % 2 == 0
@@ -49,6 +54,11 @@ public record CacheOptions(Kind kind, GgmlType type, int maxSize, int keep, int 
         return new CacheOptions(Kind.FULL, type, 0, 0, 0, 0, 0);
     }
 
+    /** Sliding-window layers keep only their window (for models that have them, e.g. Gemma 2/3). */
+    public static CacheOptions windowed(GgmlType type) {
+        return new CacheOptions(Kind.WINDOWED, type, 0, 0, 0, 0, 0);
+    }
+
     public static CacheOptions rotating(int maxSize, int keep) {
         return rotating(maxSize, keep, GgmlType.F16);
     }
@@ -70,7 +80,20 @@ public record CacheOptions(Kind kind, GgmlType type, int maxSize, int keep, int 
     public KvCache newCache(KvLayout layout) {
         return switch (kind) {
             case FULL -> new FullKvCache(layout, type);
-            case ROTATING -> new RotatingKvCache(layout, maxSize, keep, type);
+            case ROTATING -> {
+                if (layout.hasSlidingLayers()) {
+                    throw new KvasirException("invalid KV cache options: a rotating cache cannot hold a model with"
+                            + " sliding-window layers (" + layout.kindLabels() + "); use the full or windowed kind");
+                }
+                yield new RotatingKvCache(layout, maxSize, keep, type);
+            }
+            case WINDOWED -> {
+                if (!layout.hasSlidingLayers()) {
+                    throw new KvasirException("invalid KV cache options: a windowed cache is for models with"
+                            + " sliding-window layers and this model has none; use the full kind");
+                }
+                yield RotatingKvCache.windowed(layout, type);
+            }
             case QUANTIZED -> {
                 if (layout.kvDim() % groupSize != 0) {
                     throw new KvasirException("invalid KV cache options: group size " + groupSize

@@ -24,11 +24,24 @@ public interface KvCache {
 
     /**
      * Causal scaled dot-product attention for the {@code n} pending tokens of one layer: query token
-     * {@code i} sees every stored position up to and including {@code size() + i}.
+     * {@code i} sees every stored position up to and including {@code size() + i} (on a sliding-window
+     * layer only the last {@link KvLayout#window} of them).
      * {@code q} and {@code out} hold {@code n × heads × headDim} floats, token-major; query head
      * {@code h} uses KV head {@code h / (heads / kvHeads)}; scores are scaled by {@code 1/sqrt(headDim)}.
      */
     void attend(int layer, float[] q, int n, int heads, float[] out);
+
+    /**
+     * {@link #attend(int, float[], int, int, float[])} with the model's own {@link Scoring} (Gemma
+     * pre-scales its queries and soft-caps the logits). Query token {@code i} sees the stored positions
+     * its layer's {@link LayerKind} allows. Caches that only know the standard scoring refuse others.
+     */
+    default void attend(int layer, float[] q, int n, int heads, Scoring scoring, float[] out) {
+        if (!scoring.equals(Scoring.standard(layout().headDim()))) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " supports only the standard attention scoring");
+        }
+        attend(layer, q, n, heads, out);
+    }
 
     /** Makes the pending batch part of the cache, once every layer has appended it. */
     void commit(int n);

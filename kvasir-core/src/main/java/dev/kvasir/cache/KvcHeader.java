@@ -22,6 +22,9 @@ public record KvcHeader(ModelIdentity model, CacheOptions options, Map<String, S
         e.put("model.head_dim", Integer.toString(model.layout().headDim()));
         e.put("model.rope.freq_base", Float.toString(model.ropeFreqBase()));
         e.put("model.rope.type", model.ropeType());
+        if (model.layout().hasSlidingLayers()) {
+            e.put("model.layer_kinds", model.layout().kindLabels());
+        }
         e.put("cache.kind", options.kind().name().toLowerCase(java.util.Locale.ROOT));
         e.put("cache.type", options.type().name());
         e.put("cache.max_size", Integer.toString(options.maxSize()));
@@ -38,6 +41,10 @@ public record KvcHeader(ModelIdentity model, CacheOptions options, Map<String, S
         try {
             KvLayout layout = new KvLayout(integer(e, "model.layers", file), integer(e, "model.kv_heads", file),
                     integer(e, "model.head_dim", file));
+            if (e.containsKey("model.layer_kinds")) { // version 2; absent: every layer full, as version 1 implies
+                layout = new KvLayout(layout.layers(), layout.kvHeads(), layout.headDim(),
+                        KvLayout.parseKinds(e.get("model.layer_kinds")));
+            }
             ModelIdentity model = new ModelIdentity(field(e, "model.fingerprint", file), field(e, "model.architecture", file),
                     layout, Float.parseFloat(field(e, "model.rope.freq_base", file)), field(e, "model.rope.type", file));
             CacheOptions options = new CacheOptions(

@@ -85,10 +85,11 @@ final class KvcReader {
         try {
             in.pos += KvcWriter.MAGIC.length;
             int version = in.i32("format version");
-            if (version != KvcWriter.VERSION) {
+            if (version != KvcWriter.VERSION && version != KvcWriter.VERSION_FULL_LAYERS) {
                 throw new KvasirException(path + ": .kvc format version " + version + (version > KvcWriter.VERSION
                         ? " is newer than this Kvasir supports (" + KvcWriter.VERSION + "); upgrade Kvasir or recompute the cache"
-                        : " is not supported (only " + KvcWriter.VERSION + "); recompute the cache"));
+                        : " is not supported (only " + KvcWriter.VERSION_FULL_LAYERS + " and " + KvcWriter.VERSION
+                        + "); recompute the cache"));
             }
             int body = in.i32("header length");
             in.need(body + 4L, "header");
@@ -106,7 +107,12 @@ final class KvcReader {
                 throw new KvcCursor.Corrupt("header has " + entries.remaining() + " stray bytes");
             }
             in.pos = end + 4;
-            return KvcHeader.fromEntries(e, path.toString());
+            KvcHeader header = KvcHeader.fromEntries(e, path.toString());
+            if (KvcWriter.version(header.model().layout()) != version) {
+                throw new KvcCursor.Corrupt("format version " + version + " does not match the layer kinds "
+                        + header.model().layout().kindLabels());
+            }
+            return header;
         } catch (KvcCursor.Corrupt e) {
             throw new KvasirException(path + ": the .kvc header is corrupt or truncated (" + e.getMessage()
                     + "); the cache cannot be used, delete it and recompute");
@@ -131,7 +137,8 @@ final class KvcReader {
 
     private static String describe(ModelIdentity m) {
         KvLayout l = m.layout();
-        return m.architecture() + " " + l.layers() + " layers x " + l.kvHeads() + " KV heads x " + l.headDim() + " head dim";
+        return m.architecture() + " " + l.layers() + " layers x " + l.kvHeads() + " KV heads x " + l.headDim() + " head dim"
+                + (l.hasSlidingLayers() ? " (layers " + l.kindLabels() + ")" : "");
     }
 
     private void checkpoint(KvcCursor in) throws KvcCursor.Corrupt {
@@ -171,19 +178,22 @@ final class KvcReader {
         }
         int[] ids = in.ints(n, "token ids");
         Map<String, String> newMetadata = metadata(in);
-        int[][] segments = StoredView.held(cache, start, start + n);
-        if (in.i32("segment count") != segments.length) {
-            throw new KvcCursor.Corrupt("checkpoint at offset " + at + " holds K/V for other positions than its kind keeps");
-        }
-        for (int[] s : segments) {
-            if (in.i32("segment start") != s[0] || in.i32("segment length") != s[1]) {
+        int[][][] held = KvcWriter.held(cache, start, start + n);
+        int layers = cache.layout().layers();
+        boolean perLayer = KvcWriter.version(cache.layout()) >= 2;
+        for (int l = 0; l < (perLayer ? layers : 1); l++) {
+            if (in.i32("segment count") != held[l].length) {
                 throw new KvcCursor.Corrupt("checkpoint at offset " + at + " holds K/V for other positions than its kind keeps");
+            }
+            for (int[] s : held[l]) {
+                if (in.i32("segment start") != s[0] || in.i32("segment length") != s[1]) {
+                    throw new KvcCursor.Corrupt("checkpoint at offset " + at + " holds K/V for other positions than its kind keeps");
+                }
             }
         }
         long kvBytes = 0;
-        int layers = cache.layout().layers();
         for (int l = 0; l < layers; l++) {
-            for (int[] s : segments) {
+            for (int[] s : held[l]) {
                 kvBytes += RowsIo.bytes(StoredView.keys(cache, l), s[0], s[1]) + RowsIo.bytes(StoredView.values(cache, l), s[0], s[1]);
             }
         }
@@ -192,10 +202,10 @@ final class KvcReader {
         }
         long offset = in.pos;
         for (int l = 0; l < layers; l++) {
-            for (int[] s : segments) {
+            for (int[] s : held[l]) {
                 offset = RowsIo.read(StoredView.keys(cache, l), s[0], s[1], file, offset);
             }
-            for (int[] s : segments) {
+            for (int[] s : held[l]) {
                 offset = RowsIo.read(StoredView.values(cache, l), s[0], s[1], file, offset);
                 kvRows += l == 0 ? s[1] : 0;
             }

@@ -8,7 +8,10 @@ import java.util.Map;
 final class KvcWriter {
     static final byte[] MAGIC = "KVASIRKV".getBytes(StandardCharsets.US_ASCII);
     static final byte[] CHECKPOINT = "KVCK".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    /** The newest format version: 2 records per-layer kinds and lists K/V segments per layer. */
+    static final int VERSION = 2;
+    /** What files of models whose layers are all full attention are still written as, unchanged. */
+    static final int VERSION_FULL_LAYERS = 1;
     /** Metadata count meaning "user metadata unchanged by this checkpoint". */
     static final int METADATA_UNCHANGED = -1;
     /** Magic, flags and payload length before a checkpoint's payload. */
@@ -24,7 +27,7 @@ final class KvcWriter {
             body += 8 + utf8(e.getKey()) + utf8(e.getValue());
         }
         sink.putBytes(MAGIC);
-        sink.putInt(VERSION);
+        sink.putInt(version(header.model().layout()));
         sink.putInt(Math.toIntExact(body));
         sink.putInt(entries.size());
         for (Map.Entry<String, String> e : entries.entrySet()) {
@@ -41,11 +44,15 @@ final class KvcWriter {
     static long writeCheckpoint(RecordSink sink, KvCache cache, int start, int[] ids, Map<String, String> metadata)
             throws IOException {
         int end = start + ids.length;
-        int[][] segments = StoredView.held(cache, start, end);
-        long payload = 12L + 4L * ids.length + 8L * segments.length + metadataBytes(metadata);
         int layers = cache.layout().layers();
+        int[][][] held = held(cache, start, end);
+        boolean perLayer = version(cache.layout()) >= 2;
+        long payload = 8L + 4L * ids.length + metadataBytes(metadata);
         for (int l = 0; l < layers; l++) {
-            for (int[] s : segments) {
+            if (perLayer || l == 0) {
+                payload += 4 + 8L * held[l].length;
+            }
+            for (int[] s : held[l]) {
                 payload += RowsIo.bytes(StoredView.keys(cache, l), s[0], s[1]) + RowsIo.bytes(StoredView.values(cache, l), s[0], s[1]);
             }
         }
@@ -56,21 +63,37 @@ final class KvcWriter {
         sink.putInt(ids.length);
         sink.putArray(ids, java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0, ids.length);
         writeMetadata(sink, metadata);
-        sink.putInt(segments.length);
-        for (int[] s : segments) {
-            sink.putInt(s[0]);
-            sink.putInt(s[1]);
+        for (int l = 0; l < (perLayer ? layers : 1); l++) {
+            sink.putInt(held[l].length);
+            for (int[] s : held[l]) {
+                sink.putInt(s[0]);
+                sink.putInt(s[1]);
+            }
         }
         for (int l = 0; l < layers; l++) {
-            for (int[] s : segments) {
+            for (int[] s : held[l]) {
                 RowsIo.write(StoredView.keys(cache, l), s[0], s[1], sink);
             }
-            for (int[] s : segments) {
+            for (int[] s : held[l]) {
                 RowsIo.write(StoredView.values(cache, l), s[0], s[1], sink);
             }
         }
         check(sink.endRecord(), RECORD_HEAD + payload);
         return RECORD_HEAD + payload + 4;
+    }
+
+    /** Version 1 for all-full layouts (byte-identical to older Kvasir), else 2. */
+    static int version(KvLayout layout) {
+        return layout.hasSlidingLayers() ? VERSION : VERSION_FULL_LAYERS;
+    }
+
+    /** Per layer, the {@code {start, count}} segments of {@code [start, end)} it holds. */
+    static int[][][] held(KvCache cache, int start, int end) {
+        int[][][] held = new int[cache.layout().layers()][][];
+        for (int l = 0; l < held.length; l++) {
+            held[l] = StoredView.held(cache, l, start, end);
+        }
+        return held;
     }
 
     private static long metadataBytes(Map<String, String> metadata) {

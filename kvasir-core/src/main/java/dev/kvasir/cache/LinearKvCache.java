@@ -15,6 +15,7 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
     private final int[] pending;
     private final GgmlType storage;
     private final Attention attention;
+    private final Scoring standard;
     private int size;
 
     /** {@code storage}: the element type K/V are rounded to, which decides the attention's arithmetic. */
@@ -29,6 +30,7 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
         this.pending = new int[layout.layers()];
         this.storage = storage;
         this.attention = new Attention(layout, storage);
+        this.standard = Scoring.standard(layout.headDim());
     }
 
     LinearKvCache(LinearKvCache other) {
@@ -42,6 +44,7 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
         this.pending = new int[layout.layers()];
         this.storage = other.storage;
         this.attention = new Attention(layout, storage);
+        this.standard = other.standard;
         this.size = other.size;
     }
 
@@ -65,10 +68,16 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
 
     @Override
     public final void attend(int layer, float[] q, int n, int heads, float[] out) {
+        attend(layer, q, n, heads, standard, out);
+    }
+
+    /** Every position is stored, so a sliding-window layer is only masked: trim, fork and prefix reuse stay exact. */
+    @Override
+    public final void attend(int layer, float[] q, int n, int heads, Scoring scoring, float[] out) {
         KvChecks.attend(layout, layer, n, pending[layer]);
         Track k = keys[layer];
         Track v = values[layer];
-        attention.attend(q, n, heads, size, 0, Integer.MAX_VALUE, (pos, count, kd, vd, off) -> {
+        attention.attend(q, n, heads, size, 0, layout.window(layer), scoring, (pos, count, kd, vd, off) -> {
             k.read(pos, count, kd, off);
             v.read(pos, count, vd, off);
         }, out);

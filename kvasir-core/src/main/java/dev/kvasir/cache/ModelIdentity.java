@@ -16,7 +16,7 @@ import dev.kvasir.model.RopeMode;
 public record ModelIdentity(String fingerprint, String architecture, KvLayout layout, float ropeFreqBase, String ropeType) {
     public static ModelIdentity of(Model model) {
         ModelConfig c = model.config();
-        return new ModelIdentity(model.gguf().fingerprint(), c.architecture().ggufName(), c.kvLayout(), c.ropeFreqBase(),
+        return new ModelIdentity(model.gguf().fingerprint(), c.architecture().ggufName(), model.kvLayout(), c.ropeFreqBase(),
                 c.architecture().ropeMode() == RopeMode.NEOX ? "neox" : "norm");
     }
 }

@@ -146,6 +146,25 @@ public final class PromptCache {
         return n >= 0 && n <= count && cache.canTrim(n);
     }
 
+    /**
+     * Why the last {@code n} tokens cannot be removed, in one line, or null when they can: a rotating
+     * cache has evicted positions, a windowed cache's sliding-window layers hold only their window.
+     */
+    public String whyNotTrim(int n) {
+        if (canTrim(n)) {
+            return null;
+        }
+        if (n < 0 || n > count) {
+            return "cannot remove " + n + " of " + count + " tokens";
+        }
+        if (options.kind() == CacheOptions.Kind.WINDOWED) {
+            return "its sliding-window layers keep only their last " + model.layout().largestWindow()
+                    + " positions, so positions before " + (count - model.layout().largestWindow())
+                    + " are gone; use a full cache (--cache-kind full) to trim, fork or reuse prefixes";
+        }
+        return "evicted positions are gone";
+    }
+
     /** Removes the last {@code n} tokens if {@link #canTrim}; returns how many were removed. */
     public int trim(int n) {
         if (!canTrim(n)) {

@@ -14,12 +14,20 @@ import java.util.Arrays;
  * window even when the batch is longer than the window. Trimming is exact only while nothing has
  * been evicted ({@code size() <= maxSize}); after that {@link #canTrim} is false for any {@code n > 0}
  * and {@link #trim} removes nothing, because the evicted positions cannot be brought back.
+ *
+ * <p>{@link #windowed} makes the per-layer variant for models with sliding-window layers (Gemma 2/3):
+ * each sliding layer keeps only its window ({@code keep} 0, window W: exactly what llama.cpp's mask
+ * lets it see, so continuation is exact), each full layer keeps every position.
  */
 public final class RotatingKvCache implements KvCache {
     private final KvLayout layout;
     private final GgmlType type;
     private final int maxSize;
     private final int keep;
+    /** Per layer: positions pinned, and the length of the sliding window after them. */
+    private final int[] keeps;
+    private final int[] windows;
+    private final Scoring standard;
     private final RingTrack[] keys;
     private final RingTrack[] values;
     private final Rows<?>[] pendingKeys;
@@ -34,22 +42,56 @@ public final class RotatingKvCache implements KvCache {
     }
 
     public RotatingKvCache(KvLayout layout, int maxSize, int keep, GgmlType type) {
+        this(layout, checked(layout, maxSize, keep), keep, type, filled(layout, keep), filled(layout, maxSize - keep));
+    }
+
+    private static int checked(KvLayout layout, int maxSize, int keep) {
         if (keep < 0 || maxSize <= keep) {
             throw new IllegalArgumentException("rotating cache needs 0 <= keep < maxSize, got keep "
                     + keep + ", maxSize " + maxSize);
         }
+        if (layout.hasSlidingLayers()) {
+            throw new IllegalArgumentException("a rotating cache cannot hold a model with sliding-window layers;"
+                    + " use a full or windowed cache");
+        }
+        return maxSize;
+    }
+
+    /** Sliding-window layers keep their window only, full layers every position (maxSize and keep are 0). */
+    public static RotatingKvCache windowed(KvLayout layout, GgmlType type) {
+        int layers = layout.layers();
+        int[] keeps = new int[layers];
+        int[] windows = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            boolean sliding = layout.kind(l) instanceof LayerKind.Sliding;
+            keeps[l] = sliding ? 0 : Integer.MAX_VALUE; // a full layer pins everything: slot = position
+            windows[l] = sliding ? layout.window(l) : 1;
+        }
+        return new RotatingKvCache(layout, 0, 0, type, keeps, windows);
+    }
+
+    private static int[] filled(KvLayout layout, int value) {
+        int[] a = new int[layout.layers()];
+        Arrays.fill(a, value);
+        return a;
+    }
+
+    private RotatingKvCache(KvLayout layout, int maxSize, int keep, GgmlType type, int[] keeps, int[] windows) {
         this.layout = layout;
         this.type = type;
         this.maxSize = maxSize;
         this.keep = keep;
+        this.keeps = keeps;
+        this.windows = windows;
+        this.standard = Scoring.standard(layout.headDim());
         int layers = layout.layers();
         this.keys = new RingTrack[layers];
         this.values = new RingTrack[layers];
         this.pendingKeys = new Rows<?>[layers];
         this.pendingValues = new Rows<?>[layers];
         for (int l = 0; l < layers; l++) {
-            keys[l] = new RingTrack(FullKvCache.newRows(type, layout.kvDim()), keep, window());
-            values[l] = new RingTrack(FullKvCache.newRows(type, layout.kvDim()), keep, window());
+            keys[l] = new RingTrack(FullKvCache.newRows(type, layout.kvDim()), keeps[l], windows[l]);
+            values[l] = new RingTrack(FullKvCache.newRows(type, layout.kvDim()), keeps[l], windows[l]);
             pendingKeys[l] = FullKvCache.newRows(type, layout.kvDim());
             pendingValues[l] = FullKvCache.newRows(type, layout.kvDim());
         }
@@ -58,7 +100,7 @@ public final class RotatingKvCache implements KvCache {
     }
 
     private RotatingKvCache(RotatingKvCache other) {
-        this(other.layout, other.maxSize, other.keep, other.type);
+        this(other.layout, other.maxSize, other.keep, other.type, other.keeps.clone(), other.windows.clone());
         for (int l = 0; l < layout.layers(); l++) {
             keys[l] = other.keys[l].copy();
             values[l] = other.values[l].copy();
@@ -78,13 +120,29 @@ public final class RotatingKvCache implements KvCache {
         return type;
     }
 
-    private int window() {
-        return maxSize - keep;
+    /** Whether this is the per-layer variant of {@link #windowed}. */
+    public boolean isWindowed() {
+        return maxSize == 0;
+    }
+
+    /** Leading positions {@code layer} pins ({@link Integer#MAX_VALUE}: a full layer of a windowed cache). */
+    int keep(int layer) {
+        return keeps[layer];
+    }
+
+    /** Positions of {@code layer}'s sliding window after the pinned ones. */
+    int window(int layer) {
+        return windows[layer];
     }
 
     /** The first non-pinned position still held: positions {@code [windowStart(), size())} are kept. */
     public int windowStart() {
-        return Math.max(keep, size - window());
+        return windowStart(0);
+    }
+
+    /** The first non-pinned position {@code layer} still holds. */
+    public int windowStart(int layer) {
+        return (int) Math.max(keeps[layer], (long) size - windows[layer]);
     }
 
     @Override
@@ -107,8 +165,13 @@ public final class RotatingKvCache implements KvCache {
 
     @Override
     public void attend(int layer, float[] q, int n, int heads, float[] out) {
+        attend(layer, q, n, heads, standard, out);
+    }
+
+    @Override
+    public void attend(int layer, float[] q, int n, int heads, Scoring scoring, float[] out) {
         KvChecks.attend(layout, layer, n, pending[layer]);
-        attention.attend(q, n, heads, size, keep, window(), (pos, count, kd, vd, off) -> {
+        attention.attend(q, n, heads, size, keeps[layer], windows[layer], scoring, (pos, count, kd, vd, off) -> {
             int stored = Math.clamp((long) size - pos, 0, count);
             if (stored > 0) {
                 keys[layer].read(pos, stored, kd, off);
@@ -126,9 +189,9 @@ public final class RotatingKvCache implements KvCache {
     public void commit(int n) {
         KvChecks.commit(pending, n);
         int end = size + n;
-        int pinnedEnd = Math.min(keep, end);
-        int from = Math.max(size, Math.max(keep, end - window()));
         for (int l = 0; l < layout.layers(); l++) {
+            int pinnedEnd = Math.min(keeps[l], end);
+            int from = (int) Math.max(size, Math.max(keeps[l], (long) end - windows[l]));
             moveToRing(l, size, pinnedEnd);
             moveToRing(l, from, end);
             pendingKeys[l].truncate(1); // keep one chunk for the next step, free what a long prompt needed
@@ -156,7 +219,16 @@ public final class RotatingKvCache implements KvCache {
 
     @Override
     public boolean canTrim(int n) {
-        return n == 0 || (n > 0 && n <= size && size <= maxSize);
+        return n == 0 || (n > 0 && n <= size && evicted() == 0);
+    }
+
+    /** Positions some layer no longer holds (0 while trimming is still exact). */
+    public int evicted() {
+        long most = 0;
+        for (int l = 0; l < layout.layers(); l++) {
+            most = Math.max(most, size - ((long) keeps[l] + windows[l]));
+        }
+        return (int) most;
     }
 
     @Override

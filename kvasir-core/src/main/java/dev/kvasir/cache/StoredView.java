@@ -35,15 +35,26 @@ final class StoredView {
     /**
      * The positions in {@code [from, size)} a cache of {@code size} positions holds, as
      * {@code {start, count}} pairs in order: all of them, or for a rotating cache the pinned ones and
-     * those in the window.
+     * those in the window. Layer 0's; see {@link #held(KvCache, int, int, int)} for caches whose layers differ.
      */
     static int[][] held(KvCache cache, int from, int size) {
+        return held(cache, 0, from, size);
+    }
+
+    /** {@link #held(KvCache, int, int)} of one layer: a windowed cache's sliding layers hold only their window. */
+    static int[][] held(KvCache cache, int layer, int from, int size) {
         if (cache instanceof RotatingKvCache r) {
-            int pinnedEnd = Math.min(r.keep(), size);
-            int windowStart = Math.max(from, Math.max(r.keep(), size - (r.maxSize() - r.keep())));
+            int keep = r.keep(layer);
+            int pinnedEnd = Math.min(keep, size);
+            int windowStart = (int) Math.max(from, Math.max(keep, (long) size - r.window(layer)));
             return segments(from, pinnedEnd, windowStart, size);
         }
         return segments(from, size, size, size);
+    }
+
+    /** Whether layers hold different positions, so the file lists segments per layer (format version 2). */
+    static boolean perLayer(KvCache cache) {
+        return cache instanceof RotatingKvCache r && r.isWindowed();
     }
 
     private static int[][] segments(int a0, int a1, int b0, int b1) {

@@ -15,7 +15,9 @@ public enum Architecture {
     QWEN3("qwen3", new Qwen3Family()),
     SMOLLM3("smollm3", new SmolLm3Family()),
     GRANITE("granite", new GraniteFamily()),
-    PHI3("phi3", new Phi3Family());
+    PHI3("phi3", new Phi3Family()),
+    GEMMA2("gemma2", new Gemma2Family()),
+    GEMMA3("gemma3", new Gemma3Family());
 
     private final String ggufName;
     private final Family family;

@@ -1,6 +1,7 @@
 package dev.kvasir.model;
 
 import dev.kvasir.cache.KvCache;
+import dev.kvasir.cache.Scoring;
 
 /**
  * Attention for a decode batch: token {@code t} of the batch is the next token of its own sequence,
@@ -28,13 +29,13 @@ final class DecodeAttention {
     }
 
     /** One layer: token t's K/V into caches[t], its attention output into row t of {@code s.att}. */
-    void run(int layer, KvCache[] caches, Scratch s) {
+    void run(int layer, KvCache[] caches, Scoring scoring, Scratch s) {
         for (int t = 0; t < caches.length; t++) {
             System.arraycopy(s.k, t * kvDim, k, 0, kvDim);
             System.arraycopy(s.v, t * kvDim, v, 0, kvDim);
             System.arraycopy(s.q, t * queryDim, q, 0, queryDim);
             caches[t].append(layer, k, v, 1);
-            caches[t].attend(layer, q, 1, heads, out);
+            caches[t].attend(layer, q, 1, heads, scoring, out);
             System.arraycopy(out, 0, s.att, t * queryDim, queryDim);
         }
     }

@@ -1,5 +1,7 @@
 package dev.kvasir.model;
 
+import dev.kvasir.cache.KvLayout;
+import dev.kvasir.cache.LayerKind;
 import java.util.List;
 
 /**
@@ -27,5 +29,13 @@ public record DecoderSpec(float embeddingScale, float logitScale, float finalLog
 
     LayerSpec layer(int i) {
         return layers.get(i);
+    }
+
+    /** What a cache must hold for this model: the config's shape with each layer's kind (full or sliding window). */
+    KvLayout kvLayout(ModelConfig c) {
+        List<LayerKind> kinds = layers.stream()
+                .map(l -> l.slidingWindow() == 0 ? (LayerKind) LayerKind.FULL : new LayerKind.Sliding(l.slidingWindow()))
+                .toList();
+        return new KvLayout(c.blockCount(), c.headCountKv(), c.headDim(), kinds);
     }
 }

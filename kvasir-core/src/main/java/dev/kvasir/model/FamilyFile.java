@@ -53,6 +53,34 @@ final class FamilyFile {
         return meta().getFloat(prefix + key);
     }
 
+    int intKey(String key, int def) {
+        return meta().getInt(prefix + key, def);
+    }
+
+    /**
+     * Which layers use the sliding window, as llama.cpp's load_swa_pattern reads
+     * {@code attention.sliding_window_pattern}: an array of bools per layer, or a period {@code n}
+     * (default {@code defaultPeriod}) making layer {@code il} local iff {@code il % n < n - 1}
+     * (n = 0: every layer local).
+     */
+    boolean[] slidingPattern(int defaultPeriod) {
+        String key = prefix + "attention.sliding_window_pattern";
+        boolean[] local = new boolean[config.blockCount()];
+        if (meta().has(key) && meta().raw(key) instanceof dev.kvasir.gguf.GgufArray a) {
+            if (!(a.values() instanceof boolean[] flags) || flags.length < local.length) {
+                throw new KvasirException(fileName() + ": metadata key '" + key + "' must be an array of "
+                        + local.length + " bools or one integer; re-convert the model");
+            }
+            System.arraycopy(flags, 0, local, 0, local.length);
+            return local;
+        }
+        int n = meta().getInt(key, defaultPeriod);
+        for (int il = 0; il < local.length; il++) {
+            local[il] = n == 0 || il % n < n - 1;
+        }
+        return local;
+    }
+
     boolean boolKey(String key, boolean def) {
         return meta().getBool(prefix + key, def);
     }

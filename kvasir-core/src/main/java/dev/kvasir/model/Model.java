@@ -2,6 +2,7 @@ package dev.kvasir.model;
 
 import dev.kvasir.cache.FullKvCache;
 import dev.kvasir.cache.KvCache;
+import dev.kvasir.cache.KvLayout;
 import dev.kvasir.gguf.GgufFile;
 import dev.kvasir.tokenizer.Tokenizer;
 import java.nio.file.Path;
@@ -52,6 +53,11 @@ public final class Model implements AutoCloseable {
 
     public ModelWeights weights() {
         return weights;
+    }
+
+    /** What a cache for this model holds: the KV shape and each layer's kind (full, or gemma's sliding window). */
+    public KvLayout kvLayout() {
+        return transformer.layout();
     }
 
     /** What the architecture's family decided per layer (RoPE or NoPE, scales) and model-wide (multipliers). */
@@ -144,7 +150,7 @@ public final class Model implements AutoCloseable {
 
     /** A fresh, empty cache for this model: every position kept, in F16 like llama.cpp's default. */
     public KvCache newCache() {
-        return new FullKvCache(config.kvLayout());
+        return new FullKvCache(kvLayout());
     }
 
     @Override

@@ -125,7 +125,7 @@ public record ModelConfig(
         return headCountKv * headDim;
     }
 
-    /** What a KV cache for this model must hold per token. */
+    /** What a KV cache for this model must hold per token, every layer full; {@code Model.kvLayout()} adds the family's sliding-window layers. */
     public KvLayout kvLayout() {
         return new KvLayout(blockCount, headCountKv, headDim);
     }

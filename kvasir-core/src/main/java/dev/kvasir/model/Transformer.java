@@ -2,6 +2,9 @@ package dev.kvasir.model;
 
 import dev.kvasir.KvasirException;
 import dev.kvasir.cache.KvCache;
+import dev.kvasir.cache.KvLayout;
+import dev.kvasir.cache.Scoring;
+import dev.kvasir.tensor.GgmlGelu;
 import dev.kvasir.tensor.VectorOps;
 import dev.kvasir.tensor.WeightMatrix;
 import java.util.Arrays;
@@ -38,6 +41,10 @@ final class Transformer {
     /** Per layer: its RoPE, or null for a NoPE layer; layers with equal specs share one instance. */
     private final Rope[] layerRopes;
     private final List<Rope> ropes;
+    /** Per layer: how attention turns q·k into logits (scale, gemma2's soft-cap). */
+    private final Scoring[] scorings;
+    /** What a cache must hold, with each layer's kind (gemma's sliding-window layers). */
+    private final KvLayout layout;
     private final Scratch single;
     private Scratch batch;
     private final DecodeAttention decodeAttention;
@@ -61,13 +68,11 @@ final class Transformer {
         this.chunkSize = chunkSize;
         Map<RopeSpec, Rope> byRope = new LinkedHashMap<>();
         this.layerRopes = new Rope[config.blockCount()];
+        this.scorings = new Scoring[config.blockCount()];
+        this.layout = spec.kvLayout(config);
         for (int l = 0; l < layerRopes.length; l++) {
             LayerSpec layer = spec.layer(l);
-            if (layer.slidingWindow() != 0 || layer.attnSoftCap() != 0) {
-                // the hooks exist for gemma; until the cache runs them, refuse rather than attend wrong
-                throw new KvasirException(config.architecture().ggufName() + ": layer " + l
-                        + " needs sliding-window attention or attention soft-capping, which this build does not run yet");
-            }
+            scorings[l] = layer.scoring();
             layerRopes[l] = layer.rope() == null ? null : byRope.computeIfAbsent(layer.rope(), Rope::new);
         }
         this.ropes = List.copyOf(byRope.values());
@@ -76,6 +81,10 @@ final class Transformer {
         this.storedAttention = new StoredAttention(config);
         this.finalNorm = new float[config.embeddingLength()];
         this.logits = new float[config.vocabSize()];
+    }
+
+    KvLayout layout() {
+        return layout;
     }
 
     int chunkSize() {
@@ -294,18 +303,16 @@ final class Transformer {
             rope.rotate(s.q, n, config.headCount(), config.headDim());
             rope.rotate(s.k, n, config.headCountKv(), config.headDim());
         }
-        float qFactor = ls.attentionScale() / LayerSpec.defaultAttentionScale(config);
-        if (qFactor != 1f) {
-            // the caches scale q·k by 1/sqrt(headDim); another scale is folded into q (rounds within an ulp of llama.cpp)
-            VectorOps.scale(s.q, 0, n * config.queryDim(), qFactor);
+        if (ls.queryScale() != 1f) {
+            VectorOps.scale(s.q, 0, n * config.queryDim(), ls.queryScale()); // gemma's ggml_scale(Qcur, f_attention_scale)
         }
         if (storedPositions != null) {
             storedAttention.run(layer, caches[0], storedPositions, s);
         } else if (caches.length == 1) {
             caches[0].append(layer, s.k, s.v, n);
-            caches[0].attend(layer, s.q, n, config.headCount(), s.att);
+            caches[0].attend(layer, s.q, n, config.headCount(), scorings[layer], s.att);
         } else {
-            decodeAttention.run(layer, caches, s);
+            decodeAttention.run(layer, caches, scorings[layer], s);
         }
         project(w.attnOutput(), s.att, n, s.proj, w.attnOutputBias());
         residual(s, w.attnPostNorm(), ls.residualScale(), n);
@@ -317,6 +324,7 @@ final class Transformer {
         project(w.ffnUp(), s.xb, n, s.up, null);
         switch (ls.activation()) {
             case SILU -> swiglu(s.gate, s.up, n);
+            case GELU -> GgmlGelu.geglu(s.gate, 0, s.up, 0, n * config.feedForwardLength());
         }
         project(w.ffnDown(), s.gate, n, s.proj, null);
         residual(s, w.ffnPostNorm(), ls.residualScale(), n);
@@ -403,9 +411,8 @@ final class Transformer {
     }
 
     private void checkCache(KvCache cache, int n) {
-        if (!cache.layout().equals(config.kvLayout())) {
-            throw new IllegalArgumentException("cache layout " + cache.layout() + " does not fit the model's "
-                    + config.kvLayout());
+        if (!cache.layout().equals(layout)) {
+            throw new IllegalArgumentException("cache layout " + cache.layout() + " does not fit the model's " + layout);
         }
         int total = cache.size() + n;
         if (total > config.contextLength()) {

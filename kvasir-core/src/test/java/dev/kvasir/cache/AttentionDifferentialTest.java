@@ -62,12 +62,20 @@ class AttentionDifferentialTest {
         };
         float[] expected = new float[q.length];
         float[] actual = new float[q.length];
-        new ScalarAttention(layout, storage).attend(q, span.n(), heads, span.pos0(), span.keep(), span.window(), source, expected);
-        new Attention(layout, storage).attend(q, span.n(), heads, span.pos0(), span.keep(), span.window(), source, actual);
+        // the transformer's scoring, Gemma's (queries pre-scaled) and Gemma 2's soft-capped logits
+        Scoring scoring = switch (random.nextInt(3)) {
+            case 0 -> Scoring.standard(layout.headDim());
+            case 1 -> new Scoring(1f, 0f);
+            default -> new Scoring(0.7f, 5f);
+        };
+        new ScalarAttention(layout, storage).attend(q, span.n(), heads, span.pos0(), span.keep(), span.window(), scoring,
+                source, expected);
+        new Attention(layout, storage).attend(q, span.n(), heads, span.pos0(), span.keep(), span.window(), scoring, source,
+                actual);
         int diff = firstDifference(actual, expected);
         assertThat(diff)
-                .as("%s heads %d %s %s q×%s v×%s: first different output %d: %s, scalar kernel %s", layout, heads,
-                        storage, span, qScale, vScale, diff, diff < 0 ? "" : actual[diff], diff < 0 ? "" : expected[diff])
+                .as("%s heads %d %s %s %s q×%s v×%s: first different output %d: %s, scalar kernel %s", layout, heads,
+                        storage, span, scoring, qScale, vScale, diff, diff < 0 ? "" : actual[diff], diff < 0 ? "" : expected[diff])
                 .isEqualTo(-1);
     }
 

@@ -11,8 +11,8 @@ final class CacheContent {
         assertThat(actual.size()).isEqualTo(expected.size());
         assertThat(actual.getClass()).isEqualTo(expected.getClass());
         int kvDim = expected.layout().kvDim();
-        for (int[] s : StoredView.held(expected, 0, expected.size())) {
-            for (int l = 0; l < expected.layout().layers(); l++) {
+        for (int l = 0; l < expected.layout().layers(); l++) {
+            for (int[] s : StoredView.held(expected, l, 0, expected.size())) {
                 for (boolean values : new boolean[] {false, true}) {
                     float[] a = new float[s[1] * kvDim];
                     float[] e = new float[s[1] * kvDim];

@@ -152,10 +152,10 @@ class KvcFileTest {
                 .isInstanceOf(KvasirException.class).hasMessageContaining("RoPE");
 
         byte[] bytes = Files.readAllBytes(file);
-        bytes[8] = 2; // format version 2
+        bytes[8] = 3; // format version 3
         Files.write(file, bytes);
         assertThatThrownBy(() -> PromptCache.load(file, MODEL)).isInstanceOf(KvasirException.class)
-                .hasMessageContaining("version 2 is newer");
+                .hasMessageContaining("version 3 is newer");
 
         Files.writeString(file, "GGUF not a cache at all");
         assertThatThrownBy(() -> PromptCache.load(file, MODEL)).isInstanceOf(KvasirException.class)

@@ -35,7 +35,8 @@ final class ScalarAttention {
      * Attention for {@code n} queries at positions {@code pos0 ..}: query position {@code qp} sees
      * stored positions {@code p <= qp} with {@code p < keep} or {@code p > qp - window}.
      */
-    void attend(float[] q, int n, int heads, int pos0, int keep, int window, Attention.Source source, float[] out) {
+    void attend(float[] q, int n, int heads, int pos0, int keep, int window, Scoring scoring, Attention.Source source,
+            float[] out) {
         checkHeads(heads, q, n, out);
         int rows = n * heads;
         if (max.length < rows) {
@@ -53,7 +54,7 @@ final class ScalarAttention {
             boolean any = fetch(source, b, Math.max(b, 0), Math.min(bEnd, pinnedEnd));
             any |= fetch(source, b, Math.max(b, windowStart), bEnd);
             if (any) {
-                accumulate(q, n, heads, pos0, keep, window, b, bEnd, out);
+                accumulate(q, n, heads, pos0, keep, window, scoring, b, bEnd, out);
             }
         }
         for (int r = 0; r < rows; r++) {
@@ -72,14 +73,15 @@ final class ScalarAttention {
         return true;
     }
 
-    private void accumulate(float[] q, int n, int heads, int pos0, int keep, int window, int b, int bEnd, float[] out) {
+    private void accumulate(float[] q, int n, int heads, int pos0, int keep, int window, Scoring scoring, int b, int bEnd,
+            float[] out) {
         // Rows (query token, head) are independent; a chunk of rows per task keeps tiny models inline.
         int grain = Math.max(1, 32768 / ((bEnd - b) * headDim));
         Parallel.forRange(0, n * heads, grain, (from, to) -> {
             float[] qh = new float[headDim];
             float[] acc = new float[GgmlF16.STEP];
             for (int r = from; r < to; r++) {
-                row(q, r, heads, pos0 + r / heads, keep, window, b, bEnd, out, qh, acc);
+                row(q, r, heads, pos0 + r / heads, keep, window, scoring, b, bEnd, out, qh, acc);
             }
         });
     }
@@ -90,15 +92,17 @@ final class ScalarAttention {
      * ggml does (query rounded to F16, the weighted V sum kept in F16), so the near-ties of greedy
      * decoding break the way llama.cpp breaks them.
      */
-    private void row(float[] q, int r, int heads, int qp, int keep, int window, int b, int bEnd, float[] out,
-            float[] qh, float[] acc) {
+    private void row(float[] q, int r, int heads, int qp, int keep, int window, Scoring scoring, int b, int bEnd,
+            float[] out, float[] qh, float[] acc) {
         int visEnd = Math.min(bEnd, qp + 1);
         int pinEnd = Math.min(visEnd, keep);
         int winStart = Math.max(Math.max(b, keep), (int) Math.max(0L, (long) qp - window + 1));
         if (b >= pinEnd && winStart >= visEnd) {
             return;
         }
-        float scale = 1f / (float) Math.sqrt(headDim);
+        // ggml: scale /= softcap once; s = s*scale; s = softcap*tanhf(s)
+        float cap = scoring.softcap();
+        float scale = cap == 0f ? scoring.scale() : scoring.scale() / cap;
         int qOff = r * headDim;
         int kvOff = (r % heads) / (heads / kvHeads) * headDim;
         for (int d = 0; d < headDim; d++) {
@@ -112,6 +116,9 @@ final class ScalarAttention {
             }
             int kv = (p - b) * kvDim + kvOff;
             float s = (f16 ? GgmlF16.dot(kBlock, kv, qh, headDim, acc) : AttentionDot.dot(kBlock, kv, qh, 0, headDim)) * scale;
+            if (cap != 0f) {
+                s = cap * (float) Math.tanh(s);
+            }
             float ms = 1f;
             float vs = 1f;
             if (s > m) {

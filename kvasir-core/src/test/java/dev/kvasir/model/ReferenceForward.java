@@ -1,5 +1,6 @@
 package dev.kvasir.model;
 
+import dev.kvasir.tensor.GgmlGelu;
 import dev.kvasir.tensor.WeightMatrix;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ final class ReferenceForward {
 
     private record Layer(float[] attnNorm, float[][] q, float[][] k, float[][] v, float[] qBias, float[] kBias,
                          float[] vBias, float[] qNorm, float[] kNorm, float[][] o, float[] oBias, float[] ffnNorm,
-                         float[][] gate, float[][] up, float[][] down) {
+                         float[][] gate, float[][] up, float[][] down, float[] attnPostNorm, float[] ffnPostNorm) {
     }
 
     /** A llama/qwen2 oracle: plain RoPE from the config, no per-layer choices. */
@@ -42,7 +43,7 @@ final class ReferenceForward {
         for (LayerWeights l : w.layers()) {
             layers.add(new Layer(l.attnNorm(), dense(l.attnQ()), dense(l.attnK()), dense(l.attnV()), l.attnQBias(),
                     l.attnKBias(), l.attnVBias(), l.attnQNorm(), l.attnKNorm(), dense(l.attnOutput()), l.attnOutputBias(), l.ffnNorm(), dense(l.ffnGate()),
-                    dense(l.ffnUp()), dense(l.ffnDown())));
+                    dense(l.ffnUp()), dense(l.ffnDown()), l.attnPostNorm(), l.ffnPostNorm()));
         }
     }
 
@@ -74,7 +75,15 @@ final class ReferenceForward {
             System.arraycopy(kl, 0, k, l * c.kvDim(), c.kvDim());
             System.arraycopy(vl, 0, v, l * c.kvDim(), c.kvDim());
             double scale = ls == null ? 1 / Math.sqrt(c.headDim()) : ls.attentionScale();
-            float[] attended = plus(mul(w.o(), attention(l, q, pos, scale)), w.oBias());
+            if (ls != null && ls.queryScale() != 1f) {
+                for (int i = 0; i < q.length; i++) {
+                    q[i] = (float) (q[i] * (double) ls.queryScale());
+                }
+            }
+            float[] attended = plus(mul(w.o(), attention(l, q, pos, scale, ls)), w.oBias());
+            if (w.attnPostNorm() != null) {
+                attended = rmsNorm(attended, w.attnPostNorm());
+            }
             for (int i = 0; i < dim; i++) {
                 x[i] += (float) (attended[i] * residual);
             }
@@ -82,10 +91,15 @@ final class ReferenceForward {
             float[] g = mul(w.gate(), xn);
             float[] u = mul(w.up(), xn);
             float[] h = new float[g.length];
+            boolean gelu = ls != null && ls.activation() == LayerSpec.Activation.GELU;
             for (int i = 0; i < h.length; i++) {
-                h[i] = (float) (g[i] / (1 + Math.exp(-g[i])) * u[i]);
+                // GELU as ggml rounds it (the F16 table; GgmlGeluTest checks the table against the formula)
+                h[i] = gelu ? GgmlGelu.of(g[i]) * u[i] : (float) (g[i] / (1 + Math.exp(-g[i])) * u[i]);
             }
             float[] down = mul(w.down(), h);
+            if (w.ffnPostNorm() != null) {
+                down = rmsNorm(down, w.ffnPostNorm());
+            }
             for (int i = 0; i < dim; i++) {
                 x[i] += (float) (down[i] * residual);
             }
@@ -94,6 +108,10 @@ final class ReferenceForward {
         if (spec != null) {
             for (int i = 0; i < logits.length; i++) {
                 logits[i] = (float) (logits[i] * (double) spec.logitScale());
+                if (spec.finalLogitSoftCap() != 0f) {
+                    double cap = spec.finalLogitSoftCap();
+                    logits[i] = (float) (cap * Math.tanh(logits[i] / cap));
+                }
             }
         }
         return logits;
@@ -113,7 +131,10 @@ final class ReferenceForward {
         return out;
     }
 
-    private float[] attention(int layer, float[] q, int pos, double scale) {
+    /** Causal attention; a sliding-window layer sees positions {@code p > pos - window}; gemma2 soft-caps the logits. */
+    private float[] attention(int layer, float[] q, int pos, double scale, LayerSpec ls) {
+        int first = ls == null || ls.slidingWindow() == 0 ? 0 : Math.max(0, pos - ls.slidingWindow() + 1);
+        double cap = ls == null ? 0 : ls.attnSoftCap();
         int hd = c.headDim();
         int group = c.headCount() / c.headCountKv();
         float[] out = new float[c.queryDim()];
@@ -121,22 +142,22 @@ final class ReferenceForward {
             int kvOff = layer * c.kvDim() + (h / group) * hd;
             double[] scores = new double[pos + 1];
             double max = Double.NEGATIVE_INFINITY;
-            for (int p = 0; p <= pos; p++) {
+            for (int p = first; p <= pos; p++) {
                 double dot = 0;
                 for (int i = 0; i < hd; i++) {
                     dot += (double) q[h * hd + i] * keys.get(p)[kvOff + i];
                 }
-                scores[p] = dot * scale;
+                scores[p] = cap == 0 ? dot * scale : cap * Math.tanh(dot * scale / cap);
                 max = Math.max(max, scores[p]);
             }
             double sum = 0;
-            for (int p = 0; p <= pos; p++) {
+            for (int p = first; p <= pos; p++) {
                 scores[p] = Math.exp(scores[p] - max);
                 sum += scores[p];
             }
             for (int i = 0; i < hd; i++) {
                 double acc = 0;
-                for (int p = 0; p <= pos; p++) {
+                for (int p = first; p <= pos; p++) {
                     acc += scores[p] / sum * values.get(p)[kvOff + i];
                 }
                 out[h * hd + i] = (float) acc;

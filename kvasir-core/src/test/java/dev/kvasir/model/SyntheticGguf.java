@@ -33,6 +33,8 @@ final class SyntheticGguf {
     Integer headDim;
     /** attn_q_norm / attn_k_norm per block (qwen3). */
     boolean qkNorm;
+    /** attn_post_norm and ffn_post_norm per block (gemma2, gemma3). */
+    boolean postNorms;
     /** One attn_qkv.weight instead of three (phi3). */
     boolean fusedQkv;
     /** ffn_up.weight of 2·ffn rows, gate first, and no ffn_gate (phi3). */
@@ -105,6 +107,9 @@ final class SyntheticGguf {
             if (outputBias) {
                 tensor(w, blk + "attn_output.bias", 0.5f, dim);
             }
+            if (postNorms) {
+                norm(w, blk + "attn_post_norm.weight", dim);
+            }
             norm(w, blk + "ffn_norm.weight", dim);
             if (fusedGateUp) {
                 tensor(w, blk + "ffn_up.weight", 0.5f, dim, 2 * ffn);
@@ -113,6 +118,9 @@ final class SyntheticGguf {
                 tensor(w, blk + "ffn_up.weight", 0.5f, dim, ffn);
             }
             tensor(w, blk + "ffn_down.weight", 0.5f, ffn, dim);
+            if (postNorms) {
+                norm(w, blk + "ffn_post_norm.weight", dim);
+            }
         }
         norm(w, "output_norm.weight", dim);
         if (!tiedOutput) {
