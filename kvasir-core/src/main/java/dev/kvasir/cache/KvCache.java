@@ -81,12 +81,13 @@ public interface KvCache {
 
     /**
      * Attention for {@code n} queries at committed positions {@code pos ..}: query {@code i} sees
-     * positions {@code 0 .. pos+i}, with the same arithmetic as {@link #attend} (so a query gets the
+     * positions {@code 0 .. pos+i} (those its layer's {@link LayerKind} allows), with the same
+     * arithmetic and {@code scoring} as {@link #attend} (so a query gets the
      * same bits whether it runs here or as a pending token).
      *
      * @throws UnsupportedOperationException when this kind of cache does not keep those positions
      */
-    default void attendAt(int layer, int pos, float[] q, int n, int heads, float[] out) {
+    default void attendAt(int layer, int pos, float[] q, int n, int heads, Scoring scoring, float[] out) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot attend at stored positions");
     }
 }

@@ -99,11 +99,11 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
     }
 
     @Override
-    public final void attendAt(int layer, int pos, float[] q, int n, int heads, float[] out) {
+    public final void attendAt(int layer, int pos, float[] q, int n, int heads, Scoring scoring, float[] out) {
         KvChecks.stored(layout, layer, pos, n, size);
         Track k = keys[layer];
         Track v = values[layer];
-        attention.attend(q, n, heads, pos, 0, Integer.MAX_VALUE, (p, count, kd, vd, off) -> {
+        attention.attend(q, n, heads, pos, 0, layout.window(layer), scoring, (p, count, kd, vd, off) -> {
             k.read(p, count, kd, off);
             v.read(p, count, vd, off);
         }, out);

@@ -111,9 +111,10 @@ public final class Composition {
             throw new KvasirException(name(cache) + ": its KV cache kind " + describe(cache) + " differs from the prefix's "
                     + describe(prefix) + "; cache every piece with the same --kv-type");
         }
-        if (cache.options().kind() == dev.kvasir.cache.CacheOptions.Kind.ROTATING) {
-            throw new KvasirException(name(cache) + ": a rotating cache has dropped positions and cannot be composed; "
-                    + "use a full cache");
+        var kind = cache.options().kind();
+        if (kind != dev.kvasir.cache.CacheOptions.Kind.FULL && kind != dev.kvasir.cache.CacheOptions.Kind.QUANTIZED) {
+            throw new KvasirException(name(cache) + ": a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + " cache has dropped positions and cannot be composed; cache the pieces with a full cache");
         }
     }
 

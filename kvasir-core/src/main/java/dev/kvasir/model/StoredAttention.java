@@ -1,6 +1,7 @@
 package dev.kvasir.model;
 
 import dev.kvasir.cache.KvCache;
+import dev.kvasir.cache.Scoring;
 
 /**
  * Attention for tokens re-evaluated at positions the cache already holds (a selective recompute of
@@ -20,7 +21,7 @@ final class StoredAttention {
     }
 
     /** Layer {@code layer} for the {@code positions.length} tokens of {@code s} (ascending positions). */
-    void run(int layer, KvCache cache, int[] positions, Scratch s) {
+    void run(int layer, KvCache cache, int[] positions, Scoring scoring, Scratch s) {
         int n = positions.length;
         for (int t = 0; t < n; ) {
             int end = t + 1;
@@ -38,7 +39,7 @@ final class StoredAttention {
             }
             int len = end - t;
             float[] out = new float[len * queryDim];
-            cache.attendAt(layer, positions[t], slice(s.q, t, len, queryDim), len, heads, out);
+            cache.attendAt(layer, positions[t], slice(s.q, t, len, queryDim), len, heads, scoring, out);
             System.arraycopy(out, 0, s.att, t * queryDim, len * queryDim);
             t = end;
         }

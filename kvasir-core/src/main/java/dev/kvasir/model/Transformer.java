@@ -307,7 +307,7 @@ final class Transformer {
             VectorOps.scale(s.q, 0, n * config.queryDim(), ls.queryScale()); // gemma's ggml_scale(Qcur, f_attention_scale)
         }
         if (storedPositions != null) {
-            storedAttention.run(layer, caches[0], storedPositions, s);
+            storedAttention.run(layer, caches[0], storedPositions, scorings[layer], s);
         } else if (caches.length == 1) {
             caches[0].append(layer, s.k, s.v, n);
             caches[0].attend(layer, s.q, n, config.headCount(), scorings[layer], s.att);
