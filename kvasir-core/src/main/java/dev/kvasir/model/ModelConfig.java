@@ -64,7 +64,7 @@ public record ModelConfig(
         int headDim = meta.getInt(p + "attention.key_length", heads > 0 ? embedding / heads : 0);
         int valueLength = meta.getInt(p + "attention.value_length", headDim);
         if (valueLength != headDim) {
-            throw new KvasirException(file.path().getFileName() + ": attention.value_length " + valueLength
+            throw new KvasirException(file.path() + ": attention.value_length " + valueLength
                     + " differs from attention.key_length " + headDim + ", which is not supported");
         }
         try {
@@ -83,7 +83,7 @@ public record ModelConfig(
                     meta.getInt(p + "rope.dimension_count", headDim),
                     vocabSize(file));
         } catch (InvalidConfig e) {
-            throw new KvasirException(file.path().getFileName() + ": " + e.getMessage()
+            throw new KvasirException(file.path() + ": " + e.getMessage()
                     + "; the file's metadata is inconsistent, re-convert the model");
         }
     }
@@ -100,7 +100,7 @@ public record ModelConfig(
         return switch (type) {
             case "none" -> 1f;
             case "linear" -> factor == 0 ? 1f : 1f / factor;
-            default -> throw new KvasirException(file.path().getFileName() + ": RoPE scaling type '" + type
+            default -> throw new KvasirException(file.path() + ": RoPE scaling type '" + type
                     + "' is not supported (only linear); use a model without " + p + "rope.scaling.type " + type);
         };
     }
@@ -113,7 +113,7 @@ public record ModelConfig(
         }
         return file.tensor(ModelWeights.TOKEN_EMBD)
                 .map(t -> t.shape().length == 2 ? (int) t.shape()[1] : 0)
-                .orElseThrow(() -> new KvasirException(file.path().getFileName()
+                .orElseThrow(() -> new KvasirException(file.path()
                         + ": no tokenizer.ggml.tokens and no tensor '" + ModelWeights.TOKEN_EMBD
                         + "', so the vocabulary size is unknown"));
     }
