@@ -47,6 +47,9 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    ChatTemplateOption chatTemplate;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
     Integer threads;
 
@@ -60,7 +63,7 @@ final class ChatCommand implements Callable<Integer> {
         Threads.configure(threads);
         Path file = session == null ? null : io.workingDir().resolve(session);
         try (Generator generator = Generator.load(CacheModel.locate(common.model, file, io))) {
-            ChatSession chat = ChatSession.open(generator, file, system, io);
+            ChatSession chat = ChatSession.open(generator, file, system, chatTemplate.resolve(io), io);
             BufferedReader in = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
             for (String line; (line = readLine(in)) != null; ) {
                 if (line.isBlank()) {
