@@ -1,0 +1,39 @@
+package dev.kvasir.cli;
+
+import static dev.kvasir.cli.Workflows.model;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code generate --checkpoint / --resume} say what they do: summaries, reprinted text, overwrites, early kills. */
+class CheckpointHonestyTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anExistingCheckpointFileIsNotOverwrittenWithoutForce() throws IOException {
+        Path file = Files.writeString(tmp.resolve("gen.kvc"), "precious");
+        Cli.Result r = Cli.exec("generate", "-m", model(), "-p", "Once", "-n", "4", "--checkpoint", file.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("kvasir: " + file + ": exists; continue that generation with --resume " + file
+                + ", or pass --force to overwrite it\n");
+        assertThat(Files.readString(file)).isEqualTo("precious");
+        Workflows.assertSuccess(Cli.exec("generate", "-m", model(), "-p", "Once", "-n", "4", "--checkpoint", file.toString(),
+                "--force"));
+        assertThat(Workflows.tokens(file)).isNotEmpty();
+    }
+
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+}
