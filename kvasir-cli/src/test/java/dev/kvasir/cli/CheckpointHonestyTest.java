@@ -20,6 +20,18 @@ class CheckpointHonestyTest {
     Path tmp;
 
     @Test
+    void checkpointedAndResumedRunsPrintTheSummaryOtherRunsPrint() {
+        Path file = tmp.resolve("gen.kvc");
+        Cli.Result r = Cli.exec("generate", "-m", model(), "-p", "Once", "-n", "8", "--temp", "0", "--checkpoint",
+                file.toString(), "--checkpoint-every", "4");
+        Workflows.assertSuccess(r);
+        assertThat(r.err()).containsPattern("prompt: +\\d+ tokens in").containsPattern("generation: +8 tokens in .*stopped: max_tokens");
+        Cli.Result again = Cli.exec("generate", "--resume", file.toString());
+        Workflows.assertSuccess(again);
+        assertThat(again.err()).contains("generation: 8 tokens, finished before this run (nothing computed)");
+    }
+
+    @Test
     void anExistingCheckpointFileIsNotOverwrittenWithoutForce() throws IOException {
         Path file = Files.writeString(tmp.resolve("gen.kvc"), "precious");
         Cli.Result r = Cli.exec("generate", "-m", model(), "-p", "Once", "-n", "4", "--checkpoint", file.toString());
