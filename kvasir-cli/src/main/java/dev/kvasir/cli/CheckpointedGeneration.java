@@ -69,7 +69,12 @@ final class CheckpointedGeneration {
         PromptCache pc = CacheFiles.load(file, CacheIdentity.of(generator.model()), io);
         GenerationCheckpoint cp = GenerationCheckpoint.fromMetadata(pc.metadata(), file.toString());
         int[] done = cp.generated();
-        if (stream) {
+        if (stream && !cp.text().isEmpty()) {
+            // stdout of a resumed run is the whole generated text, whatever the killed run printed before dying
+            io.err().println("kvasir: note: " + file + ": printing again the text of the " + done.length
+                    + " tokens generated before the checkpoint, then " + (cp.finished() ? "nothing: the generation had finished"
+                    : "continuing"));
+            io.err().flush();
             io.out().print(cp.text());
             io.out().flush();
         }

@@ -32,6 +32,18 @@ class CheckpointHonestyTest {
     }
 
     @Test
+    void resumeSaysThatItPrintsTheEarlierTextAgain() throws IOException {
+        Path file = tmp.resolve("gen.kvc");
+        Cli.Result whole = Cli.exec("generate", "-m", model(), "-p", "Once", "-n", "12", "--temp", "0", "--no-display-prompt");
+        Workflows.assertSuccess(whole);
+        Workflows.assertSuccess(Cli.exec("generate", "-m", model(), "-p", "Once", "-n", "12", "--temp", "0",
+                "--checkpoint", file.toString()));
+        Cli.Result resumed = Cli.exec("generate", "--resume", file.toString());
+        assertThat(resumed.err()).contains("printing again the text of the 12 tokens generated before the checkpoint");
+        assertThat(resumed.out()).isEqualTo(whole.out());
+    }
+
+    @Test
     void anExistingCheckpointFileIsNotOverwrittenWithoutForce() throws IOException {
         Path file = Files.writeString(tmp.resolve("gen.kvc"), "precious");
         Cli.Result r = Cli.exec("generate", "-m", model(), "-p", "Once", "-n", "4", "--checkpoint", file.toString());
