@@ -56,6 +56,34 @@ class CheckpointHonestyTest {
         assertThat(Workflows.tokens(file)).isNotEmpty();
     }
 
+    /** Killed right after the prompt, long before the first token checkpoint: the resumed run equals an uninterrupted one. */
+    @Test
+    void aGenerationKilledBeforeItsFirstTokenCheckpointResumes() throws Exception {
+        String[] sampling = {"-p", "Once upon a time, there was a little girl named Lily.", "-n", "1500", "--temp", "0.8",
+                "--seed", "99", "--repeat-penalty", "1.1"};
+        Path file = tmp.resolve("gen.kvc");
+        Process p = Workflows.child(concat(new String[] {"generate", "-m", model(), "--checkpoint", file.toString(),
+                "--checkpoint-every", "100000"}, sampling));
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String seen = null;
+        for (String line; (line = err.readLine()) != null; ) {
+            if (line.startsWith("checkpoint:")) {
+                seen = line;
+                break;
+            }
+        }
+        p.destroyForcibly();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen).as("a checkpoint right after the prompt").contains("the prompt (");
+        JsonNode info = Cli.json(Cli.exec("cache", "info", file.toString(), "--json"));
+        assertThat(info.get("metadata").get("gen.finished").asText()).as("killed before the end").isEqualTo("false");
+        assertThat(info.get("metadata").get("gen.generated").asText()).isEmpty();
+
+        JsonNode resumed = Cli.json(Cli.exec("generate", "--resume", file.toString(), "--json"));
+        JsonNode whole = Cli.json(Cli.exec(concat(new String[] {"generate", "-m", model(), "--json"}, sampling)));
+        assertThat(resumed.get("generated_token_ids")).isEqualTo(whole.get("generated_token_ids"));
+        assertThat(resumed.get("text").asText()).isEqualTo(whole.get("text").asText());
+    }
 
     private static String[] concat(String[] a, String[] b) {
         return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
