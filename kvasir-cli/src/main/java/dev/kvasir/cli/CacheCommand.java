@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kvasir cache}: tools for .kvc files; they need no model, since a file names the model it belongs to. */
 @Command(name = "cache", mixinStandardHelpOptions = true,
-        description = "Inspect, verify, trim, compact and clean up .kvc prompt-cache files.")
+        description = "Inspect, verify, trim, compact and clean up .kvc prompt-cache files, and export or import them as mlx-lm prompt caches.")
 final class CacheCommand implements Runnable {
     @Spec
     CommandSpec spec;

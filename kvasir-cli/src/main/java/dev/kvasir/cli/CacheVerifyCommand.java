@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check every checkpoint of a cache file (and its model, when recorded).")
 final class CacheVerifyCommand implements Callable<Integer> {
+    private static final String VOCABULARY = "tokenizer.ggml.tokens";
     private final CliIo io;
 
     @Parameters(paramLabel = "FILE.kvc")
@@ -41,6 +42,7 @@ final class CacheVerifyCommand implements Callable<Integer> {
                     throw new KvasirException(c.path() + ": the model file " + model
                             + " changed since the cache was made (fingerprint differs); recompute the cache");
                 }
+                checkTokenIds(c, gguf.metadata().raw(VOCABULARY) instanceof dev.kvasir.gguf.GgufArray a ? a.length() : -1);
             }
             modelStatus = "model " + model + " matches";
         } else if (model != null) {
@@ -49,5 +51,16 @@ final class CacheVerifyCommand implements Callable<Integer> {
         io.out().println(c.path() + ": ok, " + report.checkpoints() + " checkpoints, " + c.tokens() + " tokens, "
                 + modelStatus);
         return 0;
+    }
+
+    /** A record can pass its CRC and still hold ids the model cannot have (a foreign or buggy writer). */
+    private static void checkTokenIds(StoredCache c, int vocabulary) {
+        int[] ids = c.cache().tokens();
+        for (int p = 0; p < ids.length && vocabulary > 0; p++) {
+            if (ids[p] < 0 || ids[p] >= vocabulary) {
+                throw new KvasirException(c.path() + ": token " + p + " has id " + ids[p] + ", outside the model's vocabulary of "
+                        + vocabulary + "; 'kvasir cache trim " + c.path().getFileName() + " " + p + "' keeps the valid prefix");
+            }
+        }
     }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * and a later run continues it without recomputing.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Chat with the model; /undo /fork NAME /info /reset /save /exit. One message per line on stdin.")
+        description = "Chat with the model; /undo /fork NAME /info /reset /save /exit (/fork onto an existing file and "
+                + "/reset of a saved session need --force). One message per line on stdin.")
 final class ChatCommand implements Callable<Integer> {
     private final CliIo io;
 
@@ -47,6 +48,9 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    ChatTemplateOption chatTemplate;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
     Integer threads;
 
@@ -60,7 +64,7 @@ final class ChatCommand implements Callable<Integer> {
         Threads.configure(threads);
         Path file = session == null ? null : io.workingDir().resolve(session);
         try (Generator generator = Generator.load(CacheModel.locate(common.model, file, io))) {
-            ChatSession chat = ChatSession.open(generator, file, system, io);
+            ChatSession chat = ChatSession.open(generator, file, system, chatTemplate.resolve(io), io);
             BufferedReader in = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
             for (String line; (line = readLine(in)) != null; ) {
                 if (line.isBlank()) {
@@ -105,27 +109,44 @@ final class ChatCommand implements Callable<Integer> {
             }
             case "/undo" -> io.err().println(chat.undo() ? "[undone: the last turn is forgotten]" : "[nothing to undo]");
             case "/reset" -> {
-                chat.reset();
-                io.err().println("[conversation reset]");
+                long saved = chat.messages().stream().filter(m -> !"system".equals(m.role())).count();
+                if (chat.file() != null && saved > 0 && !forced(words)) {
+                    io.err().println("[not reset: that would erase the " + saved + " messages saved in " + chat.file()
+                            + "; /reset --force erases them, /fork NAME first keeps a copy]");
+                } else {
+                    chat.reset();
+                    io.err().println("[conversation reset]");
+                }
             }
             case "/save" -> io.err().println(chat.save() ? "[saved to " + chat.file() + "]"
                     : "[no session file: start with --session FILE or use /fork NAME]");
             case "/fork" -> {
-                if (words.length < 2) {
-                    io.err().println("[usage: /fork NAME]");
+                String arg = words.length < 2 ? "" : words[1].replaceFirst("\\s*--force$", "").strip();
+                if (arg.isEmpty()) {
+                    io.err().println("[usage: /fork NAME [--force]]");
                 } else {
-                    String name = words[1].endsWith(".kvc") ? words[1] : words[1] + ".kvc";
+                    String name = arg.endsWith(".kvc") ? arg : arg + ".kvc";
                     Path base = chat.file() == null ? io.workingDir() : chat.file().toAbsolutePath().getParent();
-                    chat.fork(base.resolve(name));
-                    io.err().println("[forked: continuing in " + chat.file() + "]");
+                    Path target = base.resolve(name);
+                    if (Files.exists(target) && !forced(words)) {
+                        io.err().println("[not forked: " + target + " exists; /fork " + arg + " --force overwrites it]");
+                    } else {
+                        chat.fork(target);
+                        io.err().println("[forked: continuing in " + chat.file() + "]");
+                    }
                 }
             }
             case "/info" -> io.err().println("[" + chat.messages().size() + " messages, " + chat.cache().size() + " tokens, "
                     + bytes(chat.file()) + " bytes, file " + (chat.file() == null ? "(none)" : chat.file()) + "]");
-            default -> io.err().println("[unknown command " + words[0] + ": /undo /fork NAME /info /reset /save /exit]");
+            default -> io.err().println("[unknown command " + words[0] + ": /undo /fork NAME [--force] /info /reset [--force] /save /exit]");
         }
         io.err().flush();
         return true;
+    }
+
+    /** Commands that would destroy saved work take a trailing --force, else they are refused (docs/prompt-caching.md). */
+    private static boolean forced(String[] words) {
+        return words.length > 1 && (words[1].equals("--force") || words[1].endsWith(" --force"));
     }
 
     private static long bytes(Path file) {

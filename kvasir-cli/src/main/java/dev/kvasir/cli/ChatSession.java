@@ -37,10 +37,11 @@ final class ChatSession {
         this.file = file;
     }
 
-    static ChatSession open(Generator generator, Path file, String system, CliIo io) {
+    /** {@code template}: a --chat-template file, or null for the model's own template (else ChatML). */
+    static ChatSession open(Generator generator, Path file, String system, Path template, CliIo io) {
         var model = generator.model();
         ChatPrompt prompt = ChatPrompt.of(model.gguf().metadata(), generator.tokenizer(),
-                model.gguf().path().getFileName().toString());
+                model.gguf().path().getFileName().toString(), template);
         var identity = CacheIdentity.of(model);
         if (file != null && Files.exists(file)) {
             PromptCache pc = CacheFiles.load(file, identity, io);

@@ -62,19 +62,27 @@ final class CheckpointedGeneration {
         pc.removeMetadata(CacheKeys.TEXT);
         pc.removeMetadata(CacheKeys.TEXT_TOKENS);
         var request = new GenerationRequest(input, maxTokens, new Sampler(settings), stops, Cancellation.none());
-        return run(pc, request, pc.size() + input.length, new int[0], "");
+        return run(pc, request, pc.size() + input.length, new int[0], "", true);
     }
 
     Outcome resume() {
         PromptCache pc = CacheFiles.load(file, CacheIdentity.of(generator.model()), io);
         GenerationCheckpoint cp = GenerationCheckpoint.fromMetadata(pc.metadata(), file.toString());
         int[] done = cp.generated();
-        if (stream) {
+        if (stream && !cp.text().isEmpty()) {
+            // stdout of a resumed run is the whole generated text, whatever the killed run printed before dying
+            io.err().println("kvasir: note: " + file + ": printing again the text of the " + done.length
+                    + " tokens generated before the checkpoint, then " + (cp.finished() ? "nothing: the generation had finished"
+                    : "continuing"));
+            io.err().flush();
             io.out().print(cp.text());
             io.out().flush();
         }
-        if (cp.finished() || done.length == 0) {
+        if (cp.finished()) {
             return new Outcome(done, cp.text(), null, cp.samplerState().seed());
+        }
+        if (done.length == 0) {
+            return resumeAfterPrompt(pc, cp);
         }
         if (pc.size() != cp.promptTokens() + done.length - 1) {
             throw new KvasirException(file + ": the checkpoint holds " + pc.size() + " tokens but its metadata describes "
@@ -84,10 +92,28 @@ final class CheckpointedGeneration {
         Sampler sampler = Sampler.restore(cp.settings(), cp.samplerState());
         var request = new GenerationRequest(new int[] {done[done.length - 1]}, cp.maxTokens() - done.length, sampler,
                 cp.stopStrings(), Cancellation.none());
-        return run(pc, request, cp.promptTokens(), done, cp.text());
+        return run(pc, request, cp.promptTokens(), done, cp.text(), false);
     }
 
-    private Outcome run(PromptCache pc, GenerationRequest request, int promptTokens, int[] before, String textBefore) {
+    /**
+     * Killed after the checkpoint written right after prefill: the cache holds the whole prompt, but the
+     * logits of its last token are needed, so that token is dropped and fed again (bit-identical: the
+     * forward pass rounds a token the same way in any batch).
+     */
+    private Outcome resumeAfterPrompt(PromptCache pc, GenerationCheckpoint cp) {
+        int[] prompt = pc.tokens();
+        if (prompt.length != cp.promptTokens() || prompt.length == 0 || pc.trim(1) != 1) {
+            throw new KvasirException(file + ": the checkpoint holds " + prompt.length + " tokens but its metadata describes a "
+                    + cp.promptTokens() + "-token prompt; start the generation again");
+        }
+        CacheFiles.checkWritable(file);
+        var request = new GenerationRequest(new int[] {prompt[prompt.length - 1]}, cp.maxTokens(),
+                Sampler.restore(cp.settings(), cp.samplerState()), cp.stopStrings(), Cancellation.none());
+        return run(pc, request, cp.promptTokens(), new int[0], "", false);
+    }
+
+    private Outcome run(PromptCache pc, GenerationRequest request, int promptTokens, int[] before, String textBefore,
+                        boolean checkpointPrompt) {
         pc.putMetadata(CacheKeys.MODEL_FILE, generator.model().gguf().path().toAbsolutePath().toString());
         int[] base = IntStream.concat(Arrays.stream(pc.tokens()), Arrays.stream(request.input())).toArray();
         int maxTokens = before.length + request.maxTokens();
@@ -96,6 +122,10 @@ final class CheckpointedGeneration {
         int[] generated = Arrays.copyOf(before, before.length + request.maxTokens());
         int count = before.length;
         int sinceSave = 0;
+        if (checkpointPrompt) {
+            g.prefill(); // so that a run killed before its first token checkpoint still resumes without the prompt
+            save(pc, base, request, promptTokens, new int[0], maxTokens, text, false);
+        }
         while (g.hasNext()) {
             GeneratedToken t = g.next();
             text.append(t.text());
@@ -121,12 +151,14 @@ final class CheckpointedGeneration {
         int[] sequence = IntStream.concat(Arrays.stream(base), Arrays.stream(runTokens(generated, base, promptTokens)))
                 .toArray();
         pc.accepted(Arrays.copyOfRange(sequence, pc.size(), pc.cache().size()));
-        var state = GenerationCheckpoint.beforeLastToken(request.sampler().state(), generated.length > 0);
+        // until the end a token is pending (the last generated one, or the prompt's last): its resume feeds it again
+        var state = GenerationCheckpoint.beforeLastToken(request.sampler().state(), generated.length > 0 || !finished);
         new GenerationCheckpoint(request.sampler().settings(), state, promptTokens, generated, maxTokens,
                 request.stopStrings(), text.toString(), finished).toMetadata().forEach(pc::putMetadata);
         pc.save(file);
         if (!finished) {
-            io.err().println("checkpoint: " + generated.length + " tokens saved to " + file);
+            io.err().println("checkpoint: " + (generated.length == 0 ? "the prompt (" + promptTokens + " tokens)"
+                    : generated.length + " tokens") + " saved to " + file);
             io.err().flush();
         }
     }

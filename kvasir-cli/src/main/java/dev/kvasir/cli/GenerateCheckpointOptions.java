@@ -14,6 +14,9 @@ final class GenerateCheckpointOptions {
             description = "With --checkpoint: save every N generated tokens (default: ${DEFAULT-VALUE}).")
     int every;
 
+    @Option(names = "--force", description = "With --checkpoint: overwrite the file if it exists.")
+    boolean force;
+
     @Option(names = "--resume", paramLabel = "GEN.kvc", description = "Continue a checkpointed generation (its settings are used).")
     Path resume;
 
@@ -40,6 +43,10 @@ final class GenerateCheckpointOptions {
         if (checkpoint != null && cache.active() && file(io).toAbsolutePath().normalize()
                 .equals(cache.cachePath(io).toAbsolutePath().normalize())) {
             throw new KvasirException(checkpoint + ": --checkpoint must name a new file, not the --cache file it starts from");
+        }
+        if (checkpoint != null && !force && java.nio.file.Files.exists(file(io))) {
+            throw new KvasirException(file(io) + ": exists; continue that generation with --resume " + checkpoint
+                    + ", or pass --force to overwrite it");
         }
         if (every < 1) {
             throw new KvasirException("--checkpoint-every must be at least 1 token, got " + every);

@@ -136,6 +136,12 @@ final class GenerateCommand extends ModelCommand {
                         file.toString())));
             } else {
                 io.out().println();
+                if (outcome.lastRun() != null) {
+                    printTimings(outcome.lastRun());
+                } else {
+                    io.err().println("generation: " + outcome.generated().length + " tokens, finished before this run"
+                            + " (nothing computed)");
+                }
             }
         }
         return 0;
@@ -158,6 +164,12 @@ final class GenerateCommand extends ModelCommand {
         if (cache != null) {
             io.err().println(cache.describe());
         }
+        printTimings(result);
+    }
+
+    /** The summary on stderr every text-mode run ends with. */
+    private void printTimings(GenerationResult result) {
+        Timings t = result.timings();
         io.err().printf(Locale.ROOT, "prompt:     %5d tokens in %9.1f ms (%.1f tokens/s)%n", t.promptTokens(),
                 t.promptMillis(), t.promptTokensPerSecond());
         io.err().printf(Locale.ROOT, "generation: %5d tokens in %9.1f ms (%.1f tokens/s), stopped: %s%n",

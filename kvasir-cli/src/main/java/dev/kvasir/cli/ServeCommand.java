@@ -43,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "N", defaultValue = "16", description = "Requests waiting for a slot before 503s (default: ${DEFAULT-VALUE}).")
     int queue;
 
+    @Mixin
+    ChatTemplateOption chatTemplate;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
     Integer threads;
 
@@ -57,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
         Threads.configure(threads);
         ServerConfig config = new ServerConfig(ModelLocator.locate(common.model, io), host, port, apiKey,
                 cacheDir == null ? null : io.workingDir().resolve(cacheDir), ram, disk, parallel, queue,
-                ServerConfig.DEFAULT_MAX_BODY);
+                ServerConfig.DEFAULT_MAX_BODY).withChatTemplate(chatTemplate.resolve(io));
         KvasirServer server = KvasirServer.start(config);
         io.err().println("kvasir: serving " + server.modelId() + " on http://" + host + ":" + server.port() + "/v1");
         io.err().flush();

@@ -35,9 +35,8 @@ final class TemplateCommand implements Callable<Integer> {
             description = "OpenAI-style chat: a messages array or {\"messages\": [...], \"tools\": [...]}; '-' reads stdin.")
     String messages;
 
-    @Option(names = "--chat-template", paramLabel = "FILE",
-            description = "Jinja2 chat template to use instead of the model's (then -m is optional).")
-    Path templateFile;
+    @Mixin
+    ChatTemplateOption chatTemplate;
 
     @Option(names = "--add-generation-prompt", description = "End with the assistant's header, as for a reply.")
     boolean addGenerationPrompt;
@@ -58,7 +57,7 @@ final class TemplateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ChatConversation chat = ChatJson.parse(readMessages(), messagesName(), addGenerationPrompt);
-        Path template = templateFile == null ? null : io.workingDir().resolve(templateFile);
+        Path template = chatTemplate.resolve(io); // without -m, only the template is needed
         if (template != null && common.model == null && !ids) {
             io.out().print(withOverrides(new ChatPrompt(ChatPrompt.readTemplate(template), template.getFileName().toString(), "", ""))
                     .render(chat));

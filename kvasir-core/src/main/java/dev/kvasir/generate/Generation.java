@@ -29,6 +29,8 @@ public final class Generation implements Iterator<GeneratedToken> {
     private int generatedCount;
     private float[] logits;
     private boolean prefilled;
+    /** The logits are the prefill's, not yet sampled from ({@link #prefill()} called before the first step). */
+    private boolean prefillLogits;
     private GeneratedToken buffered;
     private StopReason stopReason;
     private long startNanos;
@@ -113,14 +115,16 @@ public final class Generation implements Iterator<GeneratedToken> {
             return finish(StopReason.CANCELLED);
         }
         if (!prefilled) {
-            prefill();
-        } else if (generatedCount == request.maxTokens()) {
-            return finish(StopReason.MAX_TOKENS);
-        } else if (cache.size() >= backend.contextLength()) {
-            return finish(StopReason.CONTEXT_FULL);
-        } else {
+            startPrefill();
+        } else if (!prefillLogits) {
+            if (generatedCount == request.maxTokens()) {
+                return finish(StopReason.MAX_TOKENS);
+            } else if (cache.size() >= backend.contextLength()) {
+                return finish(StopReason.CONTEXT_FULL);
+            }
             logits = backend.forward(generated, generatedCount - 1, 1, cache);
         }
+        prefillLogits = false;
         if (generatedCount == request.maxTokens()) {
             return finish(StopReason.MAX_TOKENS);
         }
@@ -138,7 +142,19 @@ public final class Generation implements Iterator<GeneratedToken> {
         return new GeneratedToken(token, out);
     }
 
-    private void prefill() {
+    /**
+     * Runs the input through the model now instead of in the first {@link #next()}, e.g. to save the cache
+     * between the prompt and the first token; the first step then samples from the prompt's logits.
+     */
+    public void prefill() {
+        if (prefilled || stopReason != null) {
+            return;
+        }
+        startPrefill();
+        prefillLogits = true;
+    }
+
+    private void startPrefill() {
         startNanos = System.nanoTime();
         int[] input = request.input();
         logits = backend.forward(input, 0, input.length, cache);

@@ -49,7 +49,7 @@ final class GgufHeaderParser {
         int kvCount = in.count("metadata count", MIN_KV_BYTES);
         GgufMetadata metadata = readMetadata(kvCount);
         long alignment = alignment(metadata);
-        List<GgufTensorInfo> tensors = readTensorInfos(tensorCount, alignment);
+        List<GgufTensorInfo> tensors = readTensorInfos(tensorCount, alignment, kvCount);
         long infoEnd = in.position();
         long dataStart = alignUp(infoEnd, alignment);
         checkDataBounds(tensors, dataStart);
@@ -202,11 +202,11 @@ final class GgufHeaderParser {
         return alignment;
     }
 
-    private List<GgufTensorInfo> readTensorInfos(int count, long alignment) {
+    private List<GgufTensorInfo> readTensorInfos(int count, long alignment, int kvCount) {
         List<GgufTensorInfo> tensors = new ArrayList<>(count);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < count; i++) {
-            GgufTensorInfo t = readTensorInfo(i, alignment);
+            GgufTensorInfo t = readTensorInfo(i, alignment, kvCount);
             if (!names.add(t.name())) {
                 throw in.error("corrupt header: duplicate tensor name '" + t.name() + "'");
             }
@@ -215,10 +215,16 @@ final class GgufHeaderParser {
         return tensors;
     }
 
-    private GgufTensorInfo readTensorInfo(int index, long alignment) {
+    private GgufTensorInfo readTensorInfo(int index, long alignment, int kvCount) {
         String tensor = in.string("name of tensor #" + index);
         String what = "tensor '" + tensor + "'";
         int rank = in.i32("rank of " + what);
+        if ((rank < 0 || rank > MAX_DIMS) && GgufValueType.byId(rank) != null && tensor.contains(".")) {
+            // a key followed by its value type: the metadata did not end where its count said
+            throw in.error("corrupt header: the metadata count is " + kvCount + " but more keys follow (tensor #" + index
+                    + " reads as metadata key '" + tensor + "' of type " + GgufValueType.byId(rank)
+                    + "); the metadata count or an array length in the header is wrong, re-convert the model");
+        }
         if (rank < 0 || rank > MAX_DIMS) {
             throw in.error("corrupt header: " + what + " has " + Integer.toUnsignedString(rank)
                     + " dimensions (at most " + MAX_DIMS + ")");

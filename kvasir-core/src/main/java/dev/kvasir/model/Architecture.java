@@ -47,7 +47,7 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new KvasirException(file.getFileName() + ": model architecture '" + name
+        throw new KvasirException(file + ": model architecture '" + name
                 + "' is not supported (supported: " + supportedNames() + "); use a model of a supported architecture");
     }
 

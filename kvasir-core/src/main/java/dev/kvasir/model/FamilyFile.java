@@ -100,7 +100,7 @@ final class FamilyFile {
     }
 
     String fileName() {
-        return String.valueOf(file.path().getFileName());
+        return String.valueOf(file.path());
     }
 
     private GgufMetadata meta() {

@@ -75,7 +75,7 @@ public record ModelConfig(
         int headDim = meta.getInt(p + "attention.key_length", heads > 0 ? embedding / heads : 0);
         int valueLength = meta.getInt(p + "attention.value_length", headDim);
         if (valueLength != headDim) {
-            throw new KvasirException(file.path().getFileName() + ": attention.value_length " + valueLength
+            throw new KvasirException(file.path() + ": attention.value_length " + valueLength
                     + " differs from attention.key_length " + headDim + ", which is not supported");
         }
         int context = meta.getInt(p + "context_length");
@@ -97,7 +97,7 @@ public record ModelConfig(
                     vocabSize(file),
                     scaling);
         } catch (InvalidConfig e) {
-            throw new KvasirException(file.path().getFileName() + ": " + e.getMessage()
+            throw new KvasirException(file.path() + ": " + e.getMessage()
                     + "; the file's metadata is inconsistent, re-convert the model");
         }
     }
@@ -110,7 +110,7 @@ public record ModelConfig(
         }
         return file.tensor(ModelWeights.TOKEN_EMBD)
                 .map(t -> t.shape().length == 2 ? (int) t.shape()[1] : 0)
-                .orElseThrow(() -> new KvasirException(file.path().getFileName()
+                .orElseThrow(() -> new KvasirException(file.path()
                         + ": no tokenizer.ggml.tokens and no tensor '" + ModelWeights.TOKEN_EMBD
                         + "', so the vocabulary size is unknown"));
     }

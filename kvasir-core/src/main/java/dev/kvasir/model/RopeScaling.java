@@ -21,7 +21,7 @@ public record RopeScaling(String type, float factor, int origContext, float attn
         GgufMetadata meta = file.metadata();
         String type = meta.getString(p + "rope.scaling.type", "linear");
         if (!type.equals("none") && !type.equals("linear") && !type.equals("yarn") && !type.equals("longrope")) {
-            throw new KvasirException(file.path().getFileName() + ": RoPE scaling type '" + type
+            throw new KvasirException(file.path() + ": RoPE scaling type '" + type
                     + "' is not supported (none, linear, yarn or longrope); use a model without " + p
                     + "rope.scaling.type " + type);
         }

@@ -90,6 +90,6 @@ final class TensorSource {
     }
 
     private String fileName() {
-        return String.valueOf(file.path().getFileName());
+        return file.path().toString();
     }
 }

@@ -158,4 +158,31 @@ class GgufValidationTest {
                 .writeTo(tmp.resolve("far.gguf"))).hasMessageContaining("tensor 'far' data (16 bytes at file offset")
                 .hasMessageContaining("extends beyond the end of the file (96 bytes)");
     }
+
+    @Test
+    void aMetadataCountTooSmallIsNamedAsSuchNotAsATensorWithManyDimensions() throws IOException {
+        byte[] bytes = Files.readAllBytes(stories());
+        bytes[16] = 0; // the metadata count (uint64 at offset 16) of a real model, now 0
+        for (int i = 17; i < 24; i++) {
+            bytes[i] = 0;
+        }
+        assertRefused(write("count0.gguf", bytes)).hasMessageContaining("the metadata count is 0 but more keys follow")
+                .hasMessageContaining("'tokenizer.ggml.tokens' of type ARRAY").hasMessageNotContaining("dimensions");
+        Path arrays = GgufBytes.header(3, 1, 1).key("general.name", GgufValueType.STRING).str("x")
+                .key("tokenizer.ggml.scores", GgufValueType.ARRAY).u32(GgufValueType.FLOAT32.id()).u64(0)
+                .tensor("t", GgmlType.F32.id(), 0, 4).pad(32).zeros(32).writeTo(tmp.resolve("count1.gguf"));
+        assertRefused(arrays).hasMessageContaining("the metadata count is 1 but more keys follow")
+                .hasMessageContaining("'tokenizer.ggml.scores' of type ARRAY").hasMessageNotContaining("9 dimensions");
+    }
+
+    @Test
+    void anEmptyArrayIsValid() throws IOException {
+        Path empty = GgufBytes.header(3, 1, 1).key("tokenizer.ggml.merges", GgufValueType.ARRAY)
+                .u32(GgufValueType.STRING.id()).u64(0).tensor("t", GgmlType.F32.id(), 0, 4).pad(32).zeros(32)
+                .writeTo(tmp.resolve("empty-array.gguf"));
+        try (GgufFile f = GgufFile.open(empty)) {
+            assertThat(f.metadata().getStringArray("tokenizer.ggml.merges")).isEmpty();
+            assertThat(f.tensors()).hasSize(1);
+        }
+    }
 }

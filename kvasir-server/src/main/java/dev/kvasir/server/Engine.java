@@ -30,12 +30,12 @@ final class Engine implements AutoCloseable {
     private final DecodeScheduler scheduler;
     private final Composer composer;
 
-    Engine(Generator generator, String modelId, java.util.function.Function<ModelIdentity, PrefixCache> caches,
-           ServerMetrics metrics) {
+    Engine(Generator generator, String modelId, java.nio.file.Path chatTemplate,
+           java.util.function.Function<ModelIdentity, PrefixCache> caches, ServerMetrics metrics) {
         this.generator = generator;
         this.modelId = modelId;
         this.identity = CacheIdentity.of(generator.model());
-        this.chat = ChatPrompt.of(generator.model().gguf().metadata(), generator.tokenizer(), modelId);
+        this.chat = ChatPrompt.of(generator.model().gguf().metadata(), generator.tokenizer(), modelId, chatTemplate);
         this.cache = caches.apply(identity);
         this.metrics = metrics;
         this.scheduler = new DecodeScheduler(generator.model(), metrics);

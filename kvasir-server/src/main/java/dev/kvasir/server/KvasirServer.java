@@ -50,7 +50,7 @@ public final class KvasirServer implements AutoCloseable {
         Generator generator = Generator.load(config.model());
         Engine engine;
         try {
-            engine = new Engine(generator, modelId(config), id -> new PrefixCache(id,
+            engine = new Engine(generator, modelId(config), config.chatTemplate(), id -> new PrefixCache(id,
                     config.cacheDir() == null ? null : new DiskTier(config.cacheDir(), id),
                     config.cacheRam(), config.cacheDisk(), metrics), metrics);
         } catch (RuntimeException e) {

@@ -16,9 +16,10 @@ import java.nio.file.Path;
  * @param parallel  requests generating at once
  * @param queue     requests allowed to wait for a slot; more are refused with 503
  * @param maxBody   largest accepted request body in bytes
+ * @param chatTemplate a Jinja2 chat template file used instead of the model's own; null: the model's (else ChatML)
  */
 public record ServerConfig(Path model, String host, int port, String apiKey, Path cacheDir, long cacheRam,
-                           long cacheDisk, int parallel, int queue, long maxBody) {
+                           long cacheDisk, int parallel, int queue, long maxBody, Path chatTemplate) {
     public static final long DEFAULT_CACHE_RAM = 512L << 20;
     public static final long DEFAULT_CACHE_DISK = 4L << 30;
     public static final long DEFAULT_MAX_BODY = 8L << 20;
@@ -33,6 +34,12 @@ public record ServerConfig(Path model, String host, int port, String apiKey, Pat
         require(apiKey == null || !apiKey.isBlank(), "--api-key must not be empty");
     }
 
+    /** Without a chat template file: the model's own template is used. */
+    public ServerConfig(Path model, String host, int port, String apiKey, Path cacheDir, long cacheRam, long cacheDisk,
+                        int parallel, int queue, long maxBody) {
+        this(model, host, port, apiKey, cacheDir, cacheRam, cacheDisk, parallel, queue, maxBody, null);
+    }
+
     /** Defaults for everything but the model: loopback, port 8080, no key, RAM cache only, one request at a time. */
     public static ServerConfig of(Path model) {
         return new ServerConfig(model, "127.0.0.1", 8080, null, null, DEFAULT_CACHE_RAM, DEFAULT_CACHE_DISK, 1, 16,
@@ -40,23 +47,27 @@ public record ServerConfig(Path model, String host, int port, String apiKey, Pat
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(model, host, p, apiKey, cacheDir, cacheRam, cacheDisk, parallel, queue, maxBody);
+        return new ServerConfig(model, host, p, apiKey, cacheDir, cacheRam, cacheDisk, parallel, queue, maxBody, chatTemplate);
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(model, host, port, key, cacheDir, cacheRam, cacheDisk, parallel, queue, maxBody);
+        return new ServerConfig(model, host, port, key, cacheDir, cacheRam, cacheDisk, parallel, queue, maxBody, chatTemplate);
     }
 
     public ServerConfig withCache(Path dir, long ram, long disk) {
-        return new ServerConfig(model, host, port, apiKey, dir, ram, disk, parallel, queue, maxBody);
+        return new ServerConfig(model, host, port, apiKey, dir, ram, disk, parallel, queue, maxBody, chatTemplate);
     }
 
     public ServerConfig withParallel(int n, int queued) {
-        return new ServerConfig(model, host, port, apiKey, cacheDir, cacheRam, cacheDisk, n, queued, maxBody);
+        return new ServerConfig(model, host, port, apiKey, cacheDir, cacheRam, cacheDisk, n, queued, maxBody, chatTemplate);
     }
 
     public ServerConfig withMaxBody(long bytes) {
-        return new ServerConfig(model, host, port, apiKey, cacheDir, cacheRam, cacheDisk, parallel, queue, bytes);
+        return new ServerConfig(model, host, port, apiKey, cacheDir, cacheRam, cacheDisk, parallel, queue, bytes, chatTemplate);
+    }
+
+    public ServerConfig withChatTemplate(Path file) {
+        return new ServerConfig(model, host, port, apiKey, cacheDir, cacheRam, cacheDisk, parallel, queue, maxBody, file);
     }
 
     private static void require(boolean ok, String message) {
