@@ -219,8 +219,8 @@ final class PrefixCache implements AutoCloseable {
                 long bytes = -1;
                 try {
                     bytes = store.save(w.key(), w.copy());
-                } catch (KvasirException ex) {
-                    LOG.warn("prompt cache entry of {} tokens not written: {}", w.entry().tokens.length, ex.getMessage());
+                } catch (RuntimeException ex) { // any failure: the writer must live on, or no entry is written again
+                    LOG.warn("prompt cache entry of {} tokens not written: {}", w.entry().tokens.length, ex.toString());
                 }
                 finish(w, bytes);
             }
