@@ -13,18 +13,28 @@ final class CacheFiles {
 
     /** Loads an existing cache, saying on stderr when a torn tail (an interrupted save) was ignored. */
     static PromptCache load(Path file, ModelIdentity model, CliIo io) {
+        PromptCache cache = loadQuietly(file, model);
+        noteDamage(file, cache, io);
+        return cache;
+    }
+
+    /** Loads an existing cache; the caller decides whether it can use it before {@link #noteDamage} says anything. */
+    static PromptCache loadQuietly(Path file, ModelIdentity model) {
         if (!Files.exists(file)) {
             throw new KvasirException(file + ": no such cache file; create it with 'kvasir cache-prompt'");
         }
         if (Files.isDirectory(file)) {
             throw new KvasirException(file + ": is a directory, not a .kvc cache file");
         }
-        PromptCache cache = PromptCache.load(file, model);
+        return PromptCache.load(file, model);
+    }
+
+    /** Says on stderr when a torn or damaged tail was ignored. */
+    static void noteDamage(Path file, PromptCache cache, CliIo io) {
         if (!cache.loadReport().intact()) {
             io.err().println("kvasir: note: " + file + ": " + cache.loadReport()
                     + "; continuing from the last complete checkpoint");
         }
-        return cache;
     }
 
     static PromptCache loadOrCreate(Path file, ModelIdentity model, CacheOptions options, CliIo io) {

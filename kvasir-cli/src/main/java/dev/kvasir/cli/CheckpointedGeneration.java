@@ -66,8 +66,17 @@ final class CheckpointedGeneration {
     }
 
     Outcome resume() {
-        PromptCache pc = CacheFiles.load(file, CacheIdentity.of(generator.model()), io);
-        GenerationCheckpoint cp = GenerationCheckpoint.fromMetadata(pc.metadata(), file.toString());
+        PromptCache pc = CacheFiles.loadQuietly(file, CacheIdentity.of(generator.model()));
+        GenerationCheckpoint cp;
+        try {
+            // refuse before printing anything, so that a refusal is one line
+            cp = GenerationCheckpoint.fromMetadata(pc.metadata(), file.toString());
+            checkConsistent(pc, cp);
+        } catch (KvasirException e) {
+            throw pc.loadReport().intact() ? e : new KvasirException(e.getMessage() + " (a damaged tail of the file was ignored: "
+                    + pc.loadReport().problem() + ")");
+        }
+        CacheFiles.noteDamage(file, pc, io);
         int[] done = cp.generated();
         if (stream && !cp.text().isEmpty()) {
             // stdout of a resumed run is the whole generated text, whatever the killed run printed before dying
@@ -84,10 +93,6 @@ final class CheckpointedGeneration {
         if (done.length == 0) {
             return resumeAfterPrompt(pc, cp);
         }
-        if (pc.size() != cp.promptTokens() + done.length - 1) {
-            throw new KvasirException(file + ": the checkpoint holds " + pc.size() + " tokens but its metadata describes "
-                    + (cp.promptTokens() + done.length - 1) + "; start the generation again");
-        }
         CacheFiles.checkWritable(file);
         Sampler sampler = Sampler.restore(cp.settings(), cp.samplerState());
         var request = new GenerationRequest(new int[] {done[done.length - 1]}, cp.maxTokens() - done.length, sampler,
@@ -102,14 +107,24 @@ final class CheckpointedGeneration {
      */
     private Outcome resumeAfterPrompt(PromptCache pc, GenerationCheckpoint cp) {
         int[] prompt = pc.tokens();
-        if (prompt.length != cp.promptTokens() || prompt.length == 0 || pc.trim(1) != 1) {
-            throw new KvasirException(file + ": the checkpoint holds " + prompt.length + " tokens but its metadata describes a "
-                    + cp.promptTokens() + "-token prompt; start the generation again");
+        if (pc.trim(1) != 1) {
+            throw new KvasirException(file + ": this " + pc.options().kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " cache cannot drop the prompt's last token to resume from it; start the generation again");
         }
         CacheFiles.checkWritable(file);
         var request = new GenerationRequest(new int[] {prompt[prompt.length - 1]}, cp.maxTokens(),
                 Sampler.restore(cp.settings(), cp.samplerState()), cp.stopStrings(), Cancellation.none());
         return run(pc, request, cp.promptTokens(), new int[0], "", false);
+    }
+
+    /** The cache holds the prompt and every generated token but the last (just the prompt before the first token). */
+    private void checkConsistent(PromptCache pc, GenerationCheckpoint cp) {
+        int generated = cp.generated().length;
+        int expected = cp.promptTokens() + Math.max(0, generated - 1);
+        if (!cp.finished() && (pc.size() != expected || pc.size() == 0)) {
+            throw new KvasirException(file + ": the checkpoint holds " + pc.size() + " tokens but its metadata describes "
+                    + expected + "; start the generation again");
+        }
     }
 
     private Outcome run(PromptCache pc, GenerationRequest request, int promptTokens, int[] before, String textBefore,

@@ -125,6 +125,47 @@ class CacheFuzzTest {
         assertThat(Files.readAllBytes(file)).as("no command changes the damaged file").isEqualTo(d.bytes());
     }
 
+    /**
+     * A checkpointed generation cut at every record boundary, inside every record, or with junk appended resumes
+     * to exactly the uninterrupted run's tokens and text (each checkpoint carries the metadata of its own point),
+     * or fails with one line (nothing before the prompt's checkpoint is left).
+     */
+    @TestFactory
+    Stream<DynamicTest> damagedGenerationCheckpointsResumeExactlyOrFailInOneLine() throws IOException {
+        String[] sampling = {"-p", "Once upon a time", "-n", "40", "--temp", "0.8", "--seed", "7", "--repeat-penalty", "1.1"};
+        Path gen = tmp.resolve("gen.kvc");
+        Workflows.assertSuccess(Cli.exec(concat(new String[] {"generate", "-m", model(), "--checkpoint", gen.toString(),
+                "--checkpoint-every", "8"}, sampling)));
+        JsonNode whole = Cli.json(Cli.exec(concat(new String[] {"generate", "-m", model(), "--json"}, sampling)));
+        byte[] original = Files.readAllBytes(gen);
+        List<Long> boundaries = boundaries(original);
+        List<Damage> damages = new ArrayList<>();
+        for (int i = 0; i < boundaries.size(); i++) {
+            long b = boundaries.get(i);
+            damages.add(new Damage("cut at boundary " + b, Arrays.copyOf(original, (int) b), i > 0));
+            if (i + 1 < boundaries.size()) {
+                long inside = b + (boundaries.get(i + 1) - b) / 2;
+                damages.add(new Damage("cut inside record at " + inside, Arrays.copyOf(original, (int) inside), i > 0));
+            }
+        }
+        damages.add(new Damage("junk appended", concat(original, "KVCK junk".getBytes()), true));
+        return damages.stream().map(d -> DynamicTest.dynamicTest(d.name(), () -> assertTimeoutPreemptively(BOUND, () -> {
+            Path file = Files.write(tmp.resolve("damaged.kvc"), d.bytes());
+            Cli.Result r = Cli.exec("generate", "--resume", file.toString(), "--json");
+            if (d.stillValid()) {
+                JsonNode resumed = Cli.json(r);
+                assertThat(resumed.get("generated_token_ids")).isEqualTo(whole.get("generated_token_ids"));
+                assertThat(resumed.get("text")).isEqualTo(whole.get("text"));
+            } else {
+                assertOneLine(r, "nothing to resume from");
+            }
+        })));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
+    }
+
     private static void assertOneLine(Cli.Result r, String why) {
         assertThat(r.exitCode()).as(why + ": " + r.err()).isEqualTo(1);
         assertThat(r.err()).as(why).startsWith("kvasir: ").containsOnlyOnce("\n")

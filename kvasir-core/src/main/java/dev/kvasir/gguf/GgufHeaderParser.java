@@ -27,6 +27,8 @@ final class GgufHeaderParser {
     private static final int MIN_KV_BYTES = 13;
     /** Smallest possible tensor info: empty name (8), n_dims (4), type (4), offset (8). */
     private static final int MIN_TENSOR_INFO_BYTES = 24;
+    /** Keys as real files write them (the spec asks for lower_snake_case dotted ASCII; some add capitals or dashes). */
+    private static final java.util.regex.Pattern KEY_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.\\-]+");
 
     private final MemorySegment file;
     private final String name;
@@ -103,19 +105,38 @@ final class GgufHeaderParser {
 
     private GgufMetadata readMetadata(int count) {
         LinkedHashMap<String, GgufMetadata.Value> values = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            String key = in.string("metadata key #" + i);
-            int typeId = in.i32("type of metadata '" + key + "'");
-            GgufValueType type = GgufValueType.byId(typeId);
-            if (type == null) {
-                throw in.error("corrupt header: metadata '" + key + "' has unknown value type id " + Integer.toUnsignedString(typeId));
+        String suspect = null; // a "key" that is no key name: the value before it had a wrong length
+        String previous = null;
+        try {
+            for (int i = 0; i < count; i++) {
+                String key = in.string("metadata key #" + i);
+                if (suspect == null && previous != null && !KEY_NAME.matcher(key).matches()) {
+                    suspect = "metadata key #" + i + " '" + shorten(key) + "' is not a key name, so the length of '"
+                            + previous + "' before it is probably wrong";
+                }
+                previous = key;
+                readEntry(key, values);
             }
-            Object value = readValue(type, key, "value of '" + key + "'", 0);
-            if (values.putIfAbsent(key, new GgufMetadata.Value(type, value)) != null) {
-                throw in.error("corrupt header: duplicate metadata key '" + key + "'");
-            }
+        } catch (GgufException e) {
+            throw suspect == null ? e : new GgufException(e.getMessage() + "; " + suspect + ", re-convert the model");
         }
         return new GgufMetadata(name, values);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    private void readEntry(String key, LinkedHashMap<String, GgufMetadata.Value> values) {
+        int typeId = in.i32("type of metadata '" + key + "'");
+        GgufValueType type = GgufValueType.byId(typeId);
+        if (type == null) {
+            throw in.error("corrupt header: metadata '" + key + "' has unknown value type id " + Integer.toUnsignedString(typeId));
+        }
+        Object value = readValue(type, key, "value of '" + key + "'", 0);
+        if (values.putIfAbsent(key, new GgufMetadata.Value(type, value)) != null) {
+            throw in.error("corrupt header: duplicate metadata key '" + key + "'");
+        }
     }
 
     /** {@code what} names the value in error messages; built once per key or array, not per element. */

@@ -176,6 +176,17 @@ class GgufValidationTest {
     }
 
     @Test
+    void anArrayLengthOfZeroBeforeItsElementsIsNamedAsSuch() throws IOException {
+        byte[] bytes = Files.readAllBytes(stories());
+        // tokenizer.ggml.tokens, the first key: its uint64 length follows the key (8 + 21 bytes), type and element type
+        int length = 24 + 8 + 21 + 4 + 4;
+        assertThat(java.nio.ByteBuffer.wrap(bytes, length, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(512);
+        Arrays.fill(bytes, length, length + 8, (byte) 0);
+        assertRefused(write("array0.gguf", bytes)).hasMessageContaining("'tokenizer.ggml.tokens'")
+                .hasMessageContaining("length").hasMessageNotContaining("dimensions");
+    }
+
+    @Test
     void anEmptyArrayIsValid() throws IOException {
         Path empty = GgufBytes.header(3, 1, 1).key("tokenizer.ggml.merges", GgufValueType.ARRAY)
                 .u32(GgufValueType.STRING.id()).u64(0).tensor("t", GgmlType.F32.id(), 0, 4).pad(32).zeros(32)
