@@ -106,7 +106,7 @@ final class ComposeCommand extends ModelCommand {
             });
             double ttft = composed.composeMillis() + composed.recomputeMillis()
                     + (first[0] < 0 ? (System.nanoTime() - start) / 1e6 : (first[0] - start) / 1e6);
-            int[] promptIds = concat(cache.tokens(), questionIds);
+            int[] promptIds = Segments.join(cache.tokens(), questionIds);
             if (saveAs != null) {
                 cache.accepted(questionIds);
                 cache.accepted(Arrays.copyOf(result.generatedTokens(), cache.cache().size() - cache.size()));
@@ -133,11 +133,6 @@ final class ComposeCommand extends ModelCommand {
                 recomputePercent, c.recomputeMillis(), ttft);
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
 
     record CompositionJson(int prefixTokens, int[] documentTokens, int recomputedTokens, double recomputePercent,
                            double composeMs, double recomputeMs, double timeToFirstTokenMs) {}

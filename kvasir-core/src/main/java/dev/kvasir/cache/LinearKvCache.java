@@ -75,11 +75,16 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
     @Override
     public final void attend(int layer, float[] q, int n, int heads, Scoring scoring, float[] out) {
         KvChecks.attend(layout, layer, n, pending[layer]);
+        attendFrom(layer, size, q, n, heads, scoring, out);
+    }
+
+    /** Queries at positions {@code pos ..} over this layer's stored rows (pending ones included). */
+    private void attendFrom(int layer, int pos, float[] q, int n, int heads, Scoring scoring, float[] out) {
         Track k = keys[layer];
         Track v = values[layer];
-        attention.attend(q, n, heads, size, 0, layout.window(layer), scoring, (pos, count, kd, vd, off) -> {
-            k.read(pos, count, kd, off);
-            v.read(pos, count, vd, off);
+        attention.attend(q, n, heads, pos, 0, layout.window(layer), scoring, (p, count, kd, vd, off) -> {
+            k.read(p, count, kd, off);
+            v.read(p, count, vd, off);
         }, out);
     }
 
@@ -101,12 +106,7 @@ abstract sealed class LinearKvCache implements KvCache permits FullKvCache, Quan
     @Override
     public final void attendAt(int layer, int pos, float[] q, int n, int heads, Scoring scoring, float[] out) {
         KvChecks.stored(layout, layer, pos, n, size);
-        Track k = keys[layer];
-        Track v = values[layer];
-        attention.attend(q, n, heads, pos, 0, layout.window(layer), scoring, (p, count, kd, vd, off) -> {
-            k.read(p, count, kd, off);
-            v.read(p, count, vd, off);
-        }, out);
+        attendFrom(layer, pos, q, n, heads, scoring, out);
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class CompositionQuality {
     public static Reference reference(Model model, PromptCache prefix, List<PromptCache> documents, int[] question, int n) {
         int[] docIds = documentIds(prefix, documents);
         KvCache timed = prefix.cache().copy();
-        int[] all = concat(docIds, question);
+        int[] all = Segments.join(docIds, question);
         long start = System.nanoTime();
         model.forward(all, 0, all.length, timed);
         double ttft = (System.nanoTime() - start) / 1e6;
@@ -69,7 +69,7 @@ public final class CompositionQuality {
         double sumKl = 0;
         double maxKl = 0;
         int agree = 0;
-        int[] fed = concat(ref.question(), ref.greedy());
+        int[] fed = Segments.join(ref.question(), ref.greedy());
         for (int i = 0; i < steps; i++) {
             float[] logits = model.forward(fed, i, 1, cache);
             double kl = kl(ref.logits()[i], logits);
@@ -134,14 +134,9 @@ public final class CompositionQuality {
         int[] ids = new int[0];
         for (PromptCache d : documents) {
             int[] t = d.tokens();
-            ids = concat(ids, Arrays.copyOfRange(t, prefix.size(), t.length));
+            ids = Segments.join(ids, Arrays.copyOfRange(t, prefix.size(), t.length));
         }
         return ids;
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
 }

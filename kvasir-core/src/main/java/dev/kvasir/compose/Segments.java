@@ -31,8 +31,21 @@ public final class Segments {
         if (doc.length == 0) {
             throw new KvasirException("the document text is empty; give a non-empty document");
         }
-        int[] ids = Arrays.copyOf(prefixIds, prefixIds.length + doc.length);
-        System.arraycopy(doc, 0, ids, prefixIds.length, doc.length);
+        return join(prefixIds, doc);
+    }
+
+    /** The ids of pieces that follow each other, in order: a composed prompt is prefix, documents, question. */
+    public static int[] join(int[]... pieces) {
+        int n = 0;
+        for (int[] p : pieces) {
+            n += p.length;
+        }
+        int[] ids = new int[n];
+        int at = 0;
+        for (int[] p : pieces) {
+            System.arraycopy(p, 0, ids, at, p.length);
+            at += p.length;
+        }
         return ids;
     }
 

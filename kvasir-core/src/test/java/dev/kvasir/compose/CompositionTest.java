@@ -48,7 +48,7 @@ class CompositionTest {
         int[] ids = prefix.tokens();
         for (PromptCache d : docs) {
             int[] t = d.tokens();
-            ids = concat(ids, Arrays.copyOfRange(t, prefix.size(), t.length));
+            ids = Segments.join(ids, Arrays.copyOfRange(t, prefix.size(), t.length));
         }
         return new Pieces(prefix, docs, ids);
     }
@@ -191,9 +191,4 @@ class CompositionTest {
         return new float[][] {k, v};
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
 }

@@ -33,13 +33,13 @@ final class Composer {
     int[] tokens(ComposeSpec spec, String prompt) {
         int[] ids = prefixIds(spec);
         for (String doc : spec.documents()) {
-            ids = concat(ids, Segments.continuation(generator, doc));
+            ids = Segments.join(ids, Segments.continuation(generator, doc));
         }
         int[] question = Segments.continuation(generator, prompt);
         if (question.length == 0) {
             throw ApiException.invalid("prompt", "with '" + ComposeSpec.FIELD + "' the prompt follows the documents and must not be empty");
         }
-        return concat(ids, question);
+        return Segments.join(ids, question);
     }
 
     /** A cache of everything before the prompt's own tokens, composed from cached pieces. */
@@ -79,9 +79,4 @@ final class Composer {
         return generator.tokenize(spec.prefix());
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
 }

@@ -36,9 +36,9 @@ class ComposeTest {
     private static int[] ids(Generator g, String... docs) {
         int[] ids = g.tokenize(PREFIX);
         for (String d : docs) {
-            ids = concat(ids, Segments.continuation(g, d));
+            ids = Segments.join(ids, Segments.continuation(g, d));
         }
-        return concat(ids, Segments.continuation(g, QUESTION));
+        return Segments.join(ids, Segments.continuation(g, QUESTION));
     }
 
     @Test
@@ -82,9 +82,4 @@ class ComposeTest {
         }
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
 }
