@@ -43,6 +43,11 @@ public final class Constraints {
         }
     }
 
+    /** A new automaton for {@code grammar}, not cached (its states and masks start empty). */
+    public TokenAutomaton compile(Grammar grammar) {
+        return new TokenAutomaton(grammar, trie, endOfGeneration);
+    }
+
     /** Output valid against a parsed JSON schema (dev.kvasir.json values). Throws {@link SchemaException}. */
     public TokenAutomaton jsonSchema(Object schema) {
         return automaton("schema:" + Json.write(schema), () -> Grammar.jsonSchema(schema));
