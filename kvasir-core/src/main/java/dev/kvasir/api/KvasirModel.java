@@ -2,16 +2,23 @@ package dev.kvasir.api;
 
 import dev.kvasir.cache.CacheOptions;
 import dev.kvasir.cache.PromptCache;
+import dev.kvasir.constrain.Constraints;
+import dev.kvasir.constrain.GrammarMatcher;
+import dev.kvasir.generate.GeneratedToken;
 import dev.kvasir.generate.Generator;
 import dev.kvasir.generate.TokenListener;
 import dev.kvasir.template.ChatConversation;
 import dev.kvasir.template.ChatMessage;
 import dev.kvasir.template.ChatPrompt;
+import dev.kvasir.tools.Tool;
+import dev.kvasir.tools.ToolFormat;
 import dev.kvasir.workflow.CacheIdentity;
 import dev.kvasir.workflow.CacheKeys;
 import dev.kvasir.workflow.Conversation;
+import dev.kvasir.json.Json;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A loaded model: generates text, answers chats and opens {@link Session}s. Stateless calls
@@ -29,6 +36,9 @@ public final class KvasirModel implements AutoCloseable {
     private final PrefixStore store;
     private final Runner runner;
     private final Path file;
+    private Constraints constraints; // built on first use: the vocabulary trie costs time and memory
+    private ToolFormat toolFormat;
+    private boolean templateIgnoresTools;
 
     private KvasirModel(Generator generator, ChatPrompt chatPrompt, PrefixStore store, Path file) {
         this.generator = generator;
@@ -54,7 +64,11 @@ public final class KvasirModel implements AutoCloseable {
 
     /** Continues {@code prompt} (tokenized as {@link #tokenize} does), streaming each piece of text to {@code listener}. */
     public Result generate(String prompt, Params params, TokenListener listener) {
-        return runCached(tokenize(prompt), params, List.of(), listener);
+        if (!params.tools().isEmpty()) {
+            throw new IllegalArgumentException("tools apply to chat(...), which renders them with the chat template; "
+                    + "generate(...) continues plain text");
+        }
+        return runCached(tokenize(prompt), params, List.of(), formatConstraint(params.format()), listener);
     }
 
     /** {@link #generate(String, Params, TokenListener)} without streaming. */
@@ -64,10 +78,36 @@ public final class KvasirModel implements AutoCloseable {
 
     /**
      * The assistant's answer to {@code messages}, rendered with the chat template ({@link #renderChat}),
-     * streaming each piece of text to {@code listener}.
+     * streaming each piece of text to {@code listener}. With {@link Params#tools()} the tools are rendered in
+     * the template's own format (or described in the system message when the template has none), the calls
+     * are parsed from the answer into {@link Result#toolCalls()}, and {@link ToolChoice#REQUIRED} forces
+     * one valid call while sampling; since a call is only told from text once complete, the listener then gets
+     * the answer's text in one piece at the end.
      */
     public Result chat(List<ChatMessage> messages, Params params, TokenListener listener) {
-        return runCached(chatTokens(messages), params, Conversation.TURN_STOPS, listener);
+        boolean tools = !params.tools().isEmpty() && params.toolChoice() != ToolChoice.NONE;
+        if (!tools) {
+            return runCached(chatTokens(messages), params, Conversation.TURN_STOPS, formatConstraint(params.format()),
+                    listener);
+        }
+        ToolFormat format = toolFormat();
+        List<ChatMessage> rendered = messages;
+        List<Map<String, Object>> toolValues = params.tools().stream().map(Tool::templateValue).toList();
+        if (templateIgnoresTools) {
+            rendered = ToolFormat.withToolsInText(messages, params.tools());
+        }
+        int[] prompt = chatPrompt.tokens(generator.tokenizer(),
+                new ChatConversation(rendered, templateIgnoresTools ? null : toolValues, true));
+        GrammarMatcher constraint = params.toolChoice() == ToolChoice.REQUIRED
+                ? constraints().automaton("tool:" + format + ":" + Json.write(toolValues),
+                        () -> format.grammar(params.tools(), false)).newMatcher()
+                : formatConstraint(params.format());
+        Result raw = runCached(prompt, params, Conversation.TURN_STOPS, constraint, (id, text) -> {});
+        ToolFormat.Parsed parsed = format.parse(raw.text());
+        if (!parsed.content().isEmpty()) {
+            listener.onToken(GeneratedToken.NO_TOKEN, parsed.content());
+        }
+        return raw.withToolCalls(parsed.content(), parsed.calls());
     }
 
     /** {@link #chat(List, Params, TokenListener)} without streaming. */
@@ -135,10 +175,35 @@ public final class KvasirModel implements AutoCloseable {
         return runner;
     }
 
-    private Result runCached(int[] prompt, Params params, List<String> extraStops, TokenListener listener) {
+    /** The grammar a response format enforces, or null for free text. */
+    GrammarMatcher formatConstraint(ResponseFormat format) {
+        return switch (format) {
+            case ResponseFormat.Text t -> null;
+            case ResponseFormat.JsonObject j -> constraints().jsonObject().newMatcher();
+            case ResponseFormat.JsonSchema s -> constraints().jsonSchema(s.schema()).newMatcher();
+        };
+    }
+
+    private synchronized Constraints constraints() {
+        if (constraints == null) {
+            constraints = new Constraints(generator.tokenizer());
+        }
+        return constraints;
+    }
+
+    private synchronized ToolFormat toolFormat() {
+        if (toolFormat == null) {
+            toolFormat = ToolFormat.detect(chatPrompt);
+            templateIgnoresTools = ToolFormat.templateIgnoresTools(chatPrompt);
+        }
+        return toolFormat;
+    }
+
+    private Result runCached(int[] prompt, Params params, List<String> extraStops, GrammarMatcher constraint,
+                             TokenListener listener) {
         PrefixStore.Entry entry = store.checkout(prompt);
         try {
-            return runner.run(entry.cache(), prompt, params, extraStops, listener);
+            return runner.run(entry.cache(), prompt, params, extraStops, constraint, listener);
         } finally {
             store.checkin(entry);
         }

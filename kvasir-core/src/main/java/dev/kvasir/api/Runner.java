@@ -3,6 +3,7 @@ package dev.kvasir.api;
 import dev.kvasir.KvasirException;
 import dev.kvasir.cache.KvCache;
 import dev.kvasir.cache.PromptCache;
+import dev.kvasir.constrain.GrammarMatcher;
 import dev.kvasir.generate.Cancellation;
 import dev.kvasir.generate.ForwardPass;
 import dev.kvasir.generate.GeneratedToken;
@@ -35,7 +36,9 @@ final class Runner {
         };
     }
 
-    Result run(PromptCache pc, int[] prompt, Params params, List<String> extraStops, TokenListener listener) {
+    /** {@code constraint} (nullable): the grammar every sampled token must follow. */
+    Result run(PromptCache pc, int[] prompt, Params params, List<String> extraStops, GrammarMatcher constraint,
+               TokenListener listener) {
         int ctx = generator.model().config().contextLength();
         if (prompt.length == 0) {
             throw new KvasirException("the prompt is empty and the model adds no BOS token; give a non-empty prompt");
@@ -53,7 +56,7 @@ final class Runner {
         List<String> stops = new ArrayList<>(params.stop());
         stops.addAll(extraStops);
         int maxTokens = Math.min(params.maxTokens(), ctx - prompt.length);
-        var request = new GenerationRequest(input, maxTokens, sampler, stops, Cancellation.none());
+        var request = new GenerationRequest(input, maxTokens, sampler, stops, Cancellation.none(), constraint);
         int[] fed = Arrays.copyOf(input, input.length + Math.max(16, maxTokens));
         int generated = 0;
         Generation generation = generator.start(request, pc.cache(), serialized);
@@ -69,6 +72,6 @@ final class Runner {
             pc.accepted(Arrays.copyOf(fed, pc.cache().size() - pc.size()));
         }
         var r = generation.result();
-        return new Result(r.text(), r.generatedTokens(), r.stopReason(), prompt.length, cached, r.timings());
+        return new Result(r.text(), r.generatedTokens(), r.stopReason(), prompt.length, cached, r.timings(), List.of());
     }
 }

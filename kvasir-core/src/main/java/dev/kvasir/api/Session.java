@@ -33,10 +33,17 @@ public final class Session {
         return new Session(model, Conversation.restore(model.chatPrompt(), model.generator().tokenizer(), pc, file.toString()));
     }
 
-    /** Adds {@code user} to the conversation and returns the assistant's answer, streaming it to {@code listener}. */
+    /**
+     * Adds {@code user} to the conversation and returns the assistant's answer, streaming it to {@code listener};
+     * {@link Params#format()} applies, tools are refused (sessions store text turns only).
+     */
     public Result send(String user, Params params, TokenListener listener) {
+        if (!params.tools().isEmpty()) {
+            throw new IllegalArgumentException("sessions do not take tools yet; use KvasirModel.chat(messages, params) for tool calls");
+        }
         int[] prompt = conversation.promptFor(user);
-        Result r = model.runner().run(conversation.cache(), prompt, params, Conversation.TURN_STOPS, listener);
+        Result r = model.runner().run(conversation.cache(), prompt, params, Conversation.TURN_STOPS,
+                model.formatConstraint(params.format()), listener);
         int[] sequence = IntStream.concat(Arrays.stream(prompt), Arrays.stream(r.generatedTokens())).toArray();
         conversation.record(user, r.text(), sequence);
         return r;
