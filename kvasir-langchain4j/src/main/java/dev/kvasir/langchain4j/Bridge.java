@@ -2,9 +2,15 @@ package dev.kvasir.langchain4j;
 
 import dev.kvasir.api.KvasirModel;
 import dev.kvasir.api.Params;
+import dev.kvasir.api.ResponseFormat;
 import dev.kvasir.api.Result;
+import dev.kvasir.api.ToolChoice;
+import dev.kvasir.json.Json;
 import dev.kvasir.template.ChatMessage;
+import dev.kvasir.tools.Tool;
+import dev.kvasir.tools.ToolCall;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.SystemMessage;
@@ -12,6 +18,7 @@ import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
@@ -20,13 +27,13 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the chat and the streaming model share: LangChain4j messages and parameters to the facade's, and
- * its results back. A setting Kvasir cannot honour is an {@link UnsupportedFeatureException}, never ignored.
+ * What the chat and the streaming model share: LangChain4j messages and parameters to the facade's
+ * (tool specifications, tool choice and JSON response formats included), and its results back. A setting
+ * Kvasir cannot honour is an {@link UnsupportedFeatureException}, never ignored.
  */
 final class Bridge {
     private final KvasirModel model;
@@ -62,12 +69,6 @@ final class Bridge {
 
     /** The facade's parameters for a request whose parameters were already merged with {@link #defaultParameters}. */
     Params params(ChatRequestParameters p) {
-        if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
-            throw new UnsupportedFeatureException("tools are not supported by the Kvasir provider yet");
-        }
-        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
-            throw new UnsupportedFeatureException("JSON response formats are not supported by the Kvasir provider yet");
-        }
         if (p.modelName() != null && !p.modelName().equals(model.name())) {
             throw new UnsupportedFeatureException("this provider serves " + model.name() + ", not " + p.modelName()
                     + "; load that model in another KvasirChatModel");
@@ -92,7 +93,33 @@ final class Bridge {
         if (p.stopSequences() != null) {
             out = out.withStop(p.stopSequences());
         }
+        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
+            var schema = p.responseFormat().jsonSchema();
+            out = out.withFormat(schema == null ? ResponseFormat.jsonObject()
+                    : ResponseFormat.jsonSchema(Json.write(JsonSchemaElementUtils.toMap(schema.rootElement()))));
+        }
+        List<ToolSpecification> specs = p.toolSpecifications() == null ? List.of() : p.toolSpecifications();
+        if (!specs.isEmpty()) {
+            out = out.withTools(specs.stream().map(Bridge::tool).toList(), toolChoice(p.toolChoice()));
+        } else if (p.toolChoice() == dev.langchain4j.model.chat.request.ToolChoice.REQUIRED) {
+            throw new UnsupportedFeatureException("toolChoice REQUIRED needs at least one tool specification");
+        }
         return out;
+    }
+
+    /** A LangChain4j tool as core's: its parameters schema as JSON values (an empty object schema when it has none). */
+    private static Tool tool(ToolSpecification spec) {
+        Object parameters = spec.parameters() == null ? null
+                : Json.parse(Json.write(JsonSchemaElementUtils.toMap(spec.parameters())));
+        return new Tool(spec.name(), spec.description(), parameters);
+    }
+
+    private static ToolChoice toolChoice(dev.langchain4j.model.chat.request.ToolChoice choice) {
+        return choice == null ? ToolChoice.AUTO : switch (choice) {
+            case AUTO -> ToolChoice.AUTO;
+            case REQUIRED -> ToolChoice.REQUIRED;
+            case NONE -> ToolChoice.NONE;
+        };
     }
 
     Params params(ChatRequest request) {
@@ -131,29 +158,22 @@ final class Bridge {
 
     /** OpenAI's shape, which chat templates read. */
     private static List<Map<String, Object>> toolCalls(List<ToolExecutionRequest> requests) {
-        List<Map<String, Object>> calls = new ArrayList<>();
-        for (ToolExecutionRequest r : requests) {
-            Map<String, Object> function = new LinkedHashMap<>();
-            function.put("name", r.name());
-            function.put("arguments", r.arguments());
-            Map<String, Object> call = new LinkedHashMap<>();
-            call.put("id", r.id());
-            call.put("type", "function");
-            call.put("function", function);
-            calls.add(call);
-        }
-        return calls;
+        return requests.stream().map(r -> new ToolCall(r.id(), r.name(), r.arguments()).templateValue()).toList();
     }
 
     ChatResponse response(Result r) {
         TokenUsage usage = new TokenUsage(r.promptTokens(), r.generatedTokens().length);
-        FinishReason finish = switch (r.stopReason()) {
+        FinishReason finish = !r.toolCalls().isEmpty() ? FinishReason.TOOL_EXECUTION : switch (r.stopReason()) {
             case MAX_TOKENS, CONTEXT_FULL -> FinishReason.LENGTH;
             case END_OF_GENERATION, STOP_STRING -> FinishReason.STOP;
             case CANCELLED -> FinishReason.OTHER;
         };
+        List<ToolExecutionRequest> calls = r.toolCalls().stream().map(c -> ToolExecutionRequest.builder()
+                .id(c.id()).name(c.name()).arguments(c.arguments()).build()).toList();
+        AiMessage message = calls.isEmpty() ? AiMessage.from(r.text())
+                : AiMessage.from(r.text().isEmpty() ? null : r.text(), calls);
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(r.text()))
+                .aiMessage(message)
                 .metadata(KvasirChatResponseMetadata.builder()
                         .modelName(model.name())
                         .tokenUsage(usage)

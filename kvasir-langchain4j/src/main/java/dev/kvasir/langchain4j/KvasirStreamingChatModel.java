@@ -2,17 +2,20 @@ package dev.kvasir.langchain4j;
 
 import dev.kvasir.api.KvasirModel;
 import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import java.util.Set;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 
 /**
  * A LangChain4j {@link StreamingChatModel} running a GGUF model in this JVM, with the prompt reuse of
  * {@link KvasirChatModel}. The answer is generated on the calling thread: {@code onPartialResponse} gets each
  * piece of text as it becomes final (never half a character or part of a stop string), then
- * {@code onCompleteResponse} the whole answer; the pieces concatenate to exactly its text. Any failure goes to
+ * {@code onCompleteResponse} the whole answer; the pieces concatenate to exactly its text (with tools, the text
+ * comes in one piece at the end, since a call is only told from text once complete). Any failure goes to
  * {@code onError}. Thread-safe; close it to unload a model it loaded from {@code modelPath}.
  */
 public final class KvasirStreamingChatModel implements StreamingChatModel, AutoCloseable {
@@ -46,6 +49,12 @@ public final class KvasirStreamingChatModel implements StreamingChatModel, AutoC
     @Override
     public ChatRequestParameters defaultRequestParameters() {
         return bridge.defaultParameters();
+    }
+
+    /** JSON schemas are enforced while sampling, so LangChain4j may ask for structured output natively. */
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
     }
 
     @Override

@@ -10,13 +10,22 @@ import dev.kvasir.api.Kvasir;
 import dev.kvasir.api.KvasirModel;
 import dev.kvasir.cli.CliIo;
 import dev.kvasir.cli.Main;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
@@ -157,14 +166,50 @@ class KvasirChatModelTest {
     }
 
     @Test
-    void toolsAndJsonFormatsAreRefusedNotIgnored() {
+    void aRequiredToolComesBackAsAToolExecutionRequestAndItsResultContinuesTheConversation() throws Exception {
+        ToolSpecification weather = ToolSpecification.builder().name("get_weather").description("The weather in a city")
+                .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build()).build();
+        try (KvasirChatModel chat = greedy().maxTokens(120).build()) {
+            List<ChatMessage> memory = new ArrayList<>(List.of(UserMessage.from("What is the weather in Paris?")));
+            ChatResponse call = chat.chat(ChatRequest.builder().messages(memory).toolSpecifications(weather)
+                    .toolChoice(ToolChoice.REQUIRED).build());
+            assertThat(call.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+            assertThat(call.aiMessage().toolExecutionRequests()).hasSize(1);
+            ToolExecutionRequest request = call.aiMessage().toolExecutionRequests().get(0);
+            assertThat(request.name()).isEqualTo("get_weather");
+            assertThat(new ObjectMapper().readTree(request.arguments()).get("city").isTextual()).as(request.arguments()).isTrue();
+            assertThat(request.id()).isNotBlank();
+
+            memory.add(call.aiMessage());
+            memory.add(ToolExecutionResultMessage.from(request, "sunny"));
+            ChatResponse answer = chat.chat(ChatRequest.builder().messages(memory).toolSpecifications(weather).build());
+            assertThat(answer.aiMessage().hasToolExecutionRequests()).isFalse();
+            assertThat(answer.aiMessage().text()).isNotBlank();
+            assertThat(meta(answer).cachedTokens()).as("the call's turn was cached").isPositive();
+        }
+    }
+
+    @Test
+    void aJsonSchemaResponseFormatGivesJsonWithTheRequiredFields() throws Exception {
+        ResponseFormat person = ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(JsonSchema.builder()
+                .name("person").rootElement(JsonObjectSchema.builder().addStringProperty("name")
+                        .addBooleanProperty("happy").required("name", "happy").build()).build()).build();
+        try (KvasirChatModel chat = KvasirChatModel.builder().modelPath(model()).temperature(0.8).seed(3L).maxTokens(200).build()) {
+            assertThat(chat.supportedCapabilities()).contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+            ChatResponse r = chat.chat(ChatRequest.builder().messages(UserMessage.from("Describe Lily.")).responseFormat(person).build());
+            JsonNode json = new ObjectMapper().readTree(r.aiMessage().text());
+            assertThat(json.get("name").isTextual()).as(r.aiMessage().text()).isTrue();
+            assertThat(json.get("happy").isBoolean()).as(r.aiMessage().text()).isTrue();
+        }
+    }
+
+    @Test
+    void whatKvasirCannotHonourIsRefusedNotIgnored() {
         try (KvasirChatModel chat = greedy().build()) {
-            ChatRequest withTools = ChatRequest.builder().messages(UserMessage.from("hi"))
-                    .toolSpecifications(ToolSpecification.builder().name("weather").description("the weather").build()).build();
-            assertThatThrownBy(() -> chat.chat(withTools)).isInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("tools");
-            ChatRequest json = ChatRequest.builder().messages(UserMessage.from("hi"))
-                    .responseFormat(dev.langchain4j.model.chat.request.ResponseFormat.JSON).build();
-            assertThatThrownBy(() -> chat.chat(json)).isInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("JSON");
+            ChatRequest image = ChatRequest.builder().messages(UserMessage.from(ImageContent.from("https://example.invalid/cat.png"))).build();
+            assertThatThrownBy(() -> chat.chat(image)).isInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("IMAGE");
+            ChatRequest otherModel = ChatRequest.builder().messages(UserMessage.from("hi")).modelName("gpt-4o").build();
+            assertThatThrownBy(() -> chat.chat(otherModel)).isInstanceOf(UnsupportedFeatureException.class).hasMessageContaining("gpt-4o");
         }
     }
 
