@@ -4,6 +4,7 @@ import dev.kvasir.KvasirException;
 import dev.kvasir.cache.CacheOptions;
 import dev.kvasir.cache.ModelIdentity;
 import dev.kvasir.cache.PromptCache;
+import dev.kvasir.workflow.CacheKeys;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import java.util.UUID;
  */
 final class PrefixStore {
     private static final String SUFFIX = ".kvc";
+    /** The {@link CacheKeys#KIND} of the store's files: only those are adopted and evicted, never a user's other .kvc files. */
+    static final String KIND = "prompt-store";
 
     /** A cache and the file it is saved to (null in memory only). */
     record Entry(PromptCache cache, Path file) {
@@ -96,7 +99,9 @@ final class PrefixStore {
     }
 
     private Entry fresh() {
-        return new Entry(PromptCache.create(model, CacheOptions.full()), newFile());
+        PromptCache pc = PromptCache.create(model, CacheOptions.full());
+        pc.putMetadata(CacheKeys.KIND, KIND);
+        return new Entry(pc, newFile());
     }
 
     private Path newFile() {
@@ -111,6 +116,9 @@ final class PrefixStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path f : files) {
                 try {
+                    if (!KIND.equals(PromptCache.readHeader(f).metadata().get(CacheKeys.KIND))) {
+                        continue; // a session or document cache the user keeps here: not ours to load or delete
+                    }
                     FileTime modified = Files.getLastModifiedTime(f);
                     found.add(new Found(f, PromptCache.load(f, model), modified));
                 } catch (KvasirException | IOException e) {

@@ -86,6 +86,15 @@ class KvasirModelTest {
         }
         try (KvasirModel m = Kvasir.load(model(), options.withMaxCachedPrompts(1))) {
             assertThat(dir.toFile().list()).hasSize(1); // the turn-2 entry covers turn 1's, which was dropped
+            Session mine = m.newSession(null);
+            mine.send("Hello.", SHORT);
+            mine.save(dir.resolve("mine.kvc"));
+        }
+        try (KvasirModel m = Kvasir.load(model(), options.withMaxCachedPrompts(1))) {
+            m.chat(List.of(ChatMessage.user("Something else entirely.")), SHORT); // evicts the store's older entry
+            assertThat(dir.resolve("mine.kvc")).as("a user's session file in the cache directory is left alone").isRegularFile();
+            assertThat(dir.toFile().list()).hasSize(2);
+            assertThat(Session.open(m, dir.resolve("mine.kvc")).messages()).hasSize(2);
         }
     }
 
