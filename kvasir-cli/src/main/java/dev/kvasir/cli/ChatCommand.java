@@ -87,7 +87,7 @@ final class ChatCommand implements Callable<Integer> {
         int cached = chat.cache().reuse(prompt);
         int[] input = Arrays.copyOfRange(prompt, cached, prompt.length);
         int limit = Math.min(maxTokens, generator.model().config().contextLength() - prompt.length);
-        var request = new GenerationRequest(input, Math.max(0, limit), sampler, List.of("<|im_end|>"), Cancellation.none());
+        var request = new GenerationRequest(input, Math.max(0, limit), sampler, dev.kvasir.workflow.Conversation.TURN_STOPS, Cancellation.none());
         GenerationResult result = generator.generate(request, chat.cache().cache(), (id, piece) -> {
             io.out().print(piece);
             io.out().flush();

@@ -1,6 +1,7 @@
 package dev.kvasir.generate;
 
 import dev.kvasir.cache.KvCache;
+import dev.kvasir.constrain.GrammarMatcher;
 import dev.kvasir.sample.Sampler;
 import dev.kvasir.tokenizer.TokenDecoder;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ public final class Generation implements Iterator<GeneratedToken> {
     private int[] generated = new int[16];
     private int generatedCount;
     private float[] logits;
+    private float[] sampledFrom;
     private boolean prefilled;
     /** The logits are the prefill's, not yet sampled from ({@link #prefill()} called before the first step). */
     private boolean prefillLogits;
@@ -90,6 +92,15 @@ public final class Generation implements Iterator<GeneratedToken> {
         return result();
     }
 
+    /**
+     * The logits the token last returned by {@link #next()} was sampled from: the model's, with a
+     * constraint's mask applied (-inf for forbidden tokens), before penalties and temperature; for
+     * log-probabilities. Valid until the next {@link #hasNext()}; do not modify.
+     */
+    public float[] lastLogits() {
+        return sampledFrom;
+    }
+
     public boolean isFinished() {
         return stopReason != null && buffered == null;
     }
@@ -128,8 +139,18 @@ public final class Generation implements Iterator<GeneratedToken> {
         if (generatedCount == request.maxTokens()) {
             return finish(StopReason.MAX_TOKENS);
         }
-        int token = sampler.sample(logits);
+        float[] scores = logits;
+        GrammarMatcher constraint = request.constraint();
+        if (constraint != null) {
+            scores = logits.clone();
+            constraint.mask(scores);
+        }
+        sampledFrom = scores;
+        int token = sampler.sample(scores);
         sampler.accept(token);
+        if (constraint != null) {
+            constraint.accept(token);
+        }
         if (backend.isEndOfGeneration(token)) {
             return finish(StopReason.END_OF_GENERATION);
         }

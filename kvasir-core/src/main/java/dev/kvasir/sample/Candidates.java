@@ -168,6 +168,11 @@ final class Candidates {
                 return ids[i];
             }
         }
-        return ids[size - 1]; // rounding left the sum just below u
+        for (int i = size - 1; i > 0; i--) { // rounding left the sum just below u: the last token that can occur
+            if (probs[i] > 0) {
+                return ids[i];
+            }
+        }
+        return ids[0];
     }
 }
