@@ -1,6 +1,7 @@
 package dev.kvasir.bench;
 
 import dev.kvasir.tensor.GgmlType;
+import dev.kvasir.tensor.Parallel;
 import dev.kvasir.tensor.WeightMatrix;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,19 +30,26 @@ public class MatMulBenchmark {
     @Param({"32"})
     public int batch;
 
+    /** Threads of the matmul (1: the per-core GFLOP/s that CpuTime measures; 0: the default pool). */
+    @Param({"1"})
+    public int threads;
+
     private WeightMatrix matrix;
     private float[] x;
     private float[] out;
 
     @Setup
     public void setUp() {
+        if (threads > 0) {
+            Parallel.setThreads(threads);
+        }
         matrix = Weights.random(GgmlType.valueOf(type), 2048, 2048, 1);
         x = Weights.activations(batch * 2048, 2);
         out = new float[batch * 2048];
     }
 
     @Benchmark
-    public float[] matmul() {
+    public float[] matmul(CpuTime cpu) {
         matrix.matmul(x, batch, out);
         return out;
     }

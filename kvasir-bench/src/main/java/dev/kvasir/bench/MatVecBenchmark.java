@@ -58,7 +58,7 @@ public class MatVecBenchmark {
     }
 
     @Benchmark
-    public float[] matvec() {
+    public float[] matvec(CpuTime cpu) {
         matrix.matvec(x, out);
         return out;
     }
