@@ -24,7 +24,7 @@ def main():
             err = r["primaryMetric"]["scoreError"] * {"us/op": 1, "ms/op": 1e3}[unit]
             rate = ""
             t = cpu or wall
-            if name == "StreamBenchmark.stream":
+            if name in ("StreamBenchmark.stream", "StreamBenchmark.streamArray"):
                 rate = "%.1f GB/s read" % (int(p["bytes"]) / t / 1e3)
             elif name == "StreamBenchmark.fmaPeak":
                 lanes = 16  # FloatVector.SPECIES_PREFERRED on the recorded CPU

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The machine's limits the kernel benchmarks are measured against, on one thread:
  * {@code stream}: read bandwidth, summing a large off-heap array (as mapped weights are) with the
  * widest vectors (bytes / time = GB/s; 256 MiB is far beyond L2, and beyond what a shared L3 keeps);
+ * {@code streamArray}: the same from a heap float[];
  * {@code fmaPeak}: fp32 FMA throughput with 12 independent accumulators in registers
  * (2 * lanes * 12 * iterations flops per call).
  */
@@ -45,6 +46,7 @@ public class StreamBenchmark {
     public static final int FMA_ITERATIONS = 1 << 20;
 
     private MemorySegment data;
+    private float[] array;
     private float seed;
 
     @Setup
@@ -52,6 +54,10 @@ public class StreamBenchmark {
         data = Arena.global().allocate(bytes, 64);
         for (long i = 0; i < bytes; i += 8) {
             data.set(java.lang.foreign.ValueLayout.JAVA_LONG, i, i * 0x9E3779B97F4A7C15L);
+        }
+        array = new float[(int) (bytes / 4)];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = i;
         }
         seed = 1.0001f;
     }
@@ -65,6 +71,20 @@ public class StreamBenchmark {
             a1 = a1.add(ByteVector.fromMemorySegment(B, data, i + step, ByteOrder.LITTLE_ENDIAN));
             a2 = a2.add(ByteVector.fromMemorySegment(B, data, i + 2 * step, ByteOrder.LITTLE_ENDIAN));
             a3 = a3.add(ByteVector.fromMemorySegment(B, data, i + 3 * step, ByteOrder.LITTLE_ENDIAN));
+        }
+        return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The same bandwidth from a heap array (int-indexed loop, the best case of C2's loop optimizations). */
+    @Benchmark
+    public float streamArray(CpuTime cpu) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int step = F.length();
+        for (int i = 0; i + 4 * step <= array.length; i += 4 * step) {
+            a0 = a0.add(FloatVector.fromArray(F, array, i));
+            a1 = a1.add(FloatVector.fromArray(F, array, i + step));
+            a2 = a2.add(FloatVector.fromArray(F, array, i + 2 * step));
+            a3 = a3.add(FloatVector.fromArray(F, array, i + 3 * step));
         }
         return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
     }
