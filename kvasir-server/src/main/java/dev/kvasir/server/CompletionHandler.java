@@ -61,6 +61,9 @@ final class CompletionHandler {
     private void stream(CompletionRequest request, int[] prompt, Responses responses, Cancellation cancel, long start,
                         ServerResponse res) {
         SseStream sse = new SseStream(res, cancel);
+        // every choice's finish_reason goes out after the last choice's text, as OpenAI sends them: clients
+        // (the OpenAI SDK's accumulator) treat a finish_reason as the end of the stream
+        java.util.List<Choice> finished = new java.util.ArrayList<>();
         Completion c;
         try {
             c = engine.complete(prompt, request, cancel, start, new Engine.Listener() {
@@ -100,7 +103,7 @@ final class CompletionHandler {
                             send(done.index(), rest);
                         }
                     }
-                    sse.send(responses.finish(done));
+                    finished.add(done);
                     hold = newHold();
                     first = true;
                     offset = 0;
@@ -115,6 +118,7 @@ final class CompletionHandler {
             sse.close();
             return;
         }
+        finished.forEach(done -> sse.send(responses.finish(done)));
         if (request.includeUsage()) {
             sse.send(responses.usageChunk(c));
         }

@@ -221,6 +221,21 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void twoChoicesStreamWithTheirIndexes() {
+        ChatCompletion one = client.chat().completions().create(base("The cat sat on the").temperature(0.0)
+                .maxCompletionTokens(10).build());
+        ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
+                base("The cat sat on the").temperature(0.0).maxCompletionTokens(10).n(2).build())) {
+            s.stream().forEach(acc::accumulate);
+        }
+        ChatCompletion two = acc.chatCompletion();
+        assertThat(two.choices()).hasSize(2);
+        String expected = one.choices().get(0).message().content().orElseThrow();
+        assertThat(two.choices()).allSatisfy(ch -> assertThat(ch.message().content().orElseThrow()).isEqualTo(expected));
+    }
+
+    @Test
     void unsupportedFieldsAreRefusedByName() {
         assertThatThrownBy(() -> client.chat().completions().create(base("hi")
                 .putAdditionalBodyProperty("logit_bias", JsonValue.from(Map.of("5", 10))).build()))
