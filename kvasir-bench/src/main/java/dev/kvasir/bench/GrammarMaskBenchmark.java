@@ -65,7 +65,7 @@ public class GrammarMaskBenchmark {
         }
         constraints = new Constraints(tokenizer);
         warm = constraints.jsonSchema(SCHEMA);
-        int[] all = tokenizer.encode(DOCUMENT, false, false);
+        int[] all = longestPieces(DOCUMENT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (all.length < TOKENS) {
             throw new IllegalStateException(model + ": the document is " + all.length + " tokens, fewer than " + TOKENS);
         }
@@ -84,6 +84,27 @@ public class GrammarMaskBenchmark {
     @OperationsPerInvocation(TOKENS)
     public GrammarMatcher cold() {
         return run(constraints.compile(Grammar.jsonSchema(SCHEMA)));
+    }
+
+    /** The document as tokens, longest matching piece first (SPM's encode would add a leading space). */
+    private int[] longestPieces(byte[] doc) {
+        int[] out = new int[doc.length];
+        int n = 0;
+        for (int at = 0; at < doc.length; ) {
+            int best = -1;
+            int bestLen = 0;
+            for (int id = 0; id < tokenizer.vocabulary().size(); id++) {
+                byte[] p = tokenizer.pieceBytes(id, false);
+                if (p.length > bestLen && at + p.length <= doc.length
+                        && java.util.Arrays.equals(p, 0, p.length, doc, at, at + p.length)) {
+                    best = id;
+                    bestLen = p.length;
+                }
+            }
+            out[n++] = best;
+            at += bestLen;
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     private GrammarMatcher run(TokenAutomaton automaton) {

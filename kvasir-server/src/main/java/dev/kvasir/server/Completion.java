@@ -1,12 +1,14 @@
 package dev.kvasir.server;
 
-import dev.kvasir.generate.StopReason;
+import java.util.List;
 
-/** What one request produced, with OpenAI's token accounting. */
-record Completion(String text, StopReason stopReason, int promptTokens, int cachedTokens, int completionTokens) {
+/** What one request produced: its choices ({@code n} of them), with OpenAI's token accounting. */
+record Completion(List<Choice> choices, int promptTokens, int cachedTokens) {
+    Completion {
+        choices = List.copyOf(choices);
+    }
 
-    /** OpenAI's finish_reason: "length" when cut off, else "stop". */
-    String finishReason() {
-        return stopReason == StopReason.MAX_TOKENS || stopReason == StopReason.CONTEXT_FULL ? "length" : "stop";
+    int completionTokens() {
+        return choices.stream().mapToInt(Choice::tokens).sum();
     }
 }

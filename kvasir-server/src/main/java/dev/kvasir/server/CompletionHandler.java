@@ -62,7 +62,7 @@ final class CompletionHandler {
         KeepAliveJson reply = new KeepAliveJson(res, cancel);
         Completion c;
         try {
-            c = engine.complete(prompt, request, cancel, start, text -> reply.tick());
+            c = engine.complete(prompt, request, cancel, start, (choice, text, logprobs) -> reply.tick());
         } catch (ApiException e) {
             if (!reply.committed()) {
                 throw e; // nothing sent yet: a plain error response with its status
@@ -76,12 +76,54 @@ final class CompletionHandler {
     private void stream(CompletionRequest request, int[] prompt, Responses responses, Cancellation cancel, long start,
                         ServerResponse res) {
         SseStream sse = new SseStream(res, cancel);
-        boolean[] first = {true};
+        // every choice's finish_reason goes out after the last choice's text, as OpenAI sends them: clients
+        // (the OpenAI SDK's accumulator) treat a finish_reason as the end of the stream
+        java.util.List<Choice> finished = new java.util.ArrayList<>();
         Completion c;
         try {
-            c = engine.complete(prompt, request, cancel, start, text -> {
-                sse.send(responses.delta(text, first[0]));
-                first[0] = false;
+            c = engine.complete(prompt, request, cancel, start, new Engine.Listener() {
+                private ToolCallHold hold = newHold();
+                private boolean first = true;
+                private int offset;
+                private java.util.List<TokenLogprob> held = new java.util.ArrayList<>();
+
+                private ToolCallHold newHold() {
+                    return new ToolCallHold(engine.toolFormat(), request.features().toolsActive());
+                }
+
+                @Override
+                public void text(int choice, String text, java.util.List<TokenLogprob> logprobs) {
+                    held.addAll(logprobs);
+                    String out = hold.feed(text);
+                    if (!out.isEmpty() || (first && request.isChat())) {
+                        send(choice, out);
+                    }
+                }
+
+                private void send(int choice, String out) {
+                    sse.send(responses.delta(choice, out, first, request.features().logprobs() ? held : null, offset));
+                    offset += out.length();
+                    held = new java.util.ArrayList<>();
+                    first = false;
+                }
+
+                @Override
+                public void choiceDone(Choice done) {
+                    if (done.hasToolCalls()) {
+                        responses.toolCallDeltas(done.index(), done.parsed().calls(), first).forEach(sse::send);
+                        first = false;
+                    } else {
+                        String rest = hold.rest();
+                        if (!rest.isEmpty() || first || !held.isEmpty()) {
+                            send(done.index(), rest);
+                        }
+                    }
+                    finished.add(done);
+                    hold = newHold();
+                    first = true;
+                    offset = 0;
+                    held = new java.util.ArrayList<>();
+                }
             });
         } catch (ApiException e) {
             if (!sse.started()) {
@@ -91,10 +133,7 @@ final class CompletionHandler {
             sse.close();
             return;
         }
-        if (first[0]) {
-            sse.send(responses.delta("", true));
-        }
-        sse.send(responses.finish(c));
+        finished.forEach(done -> sse.send(responses.finish(done)));
         if (request.includeUsage()) {
             sse.send(responses.usageChunk(c));
         }

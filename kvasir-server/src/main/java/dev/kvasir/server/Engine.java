@@ -12,8 +12,19 @@ import dev.kvasir.template.ChatConversation;
 import dev.kvasir.template.ChatPrompt;
 import dev.kvasir.template.TemplateException;
 import dev.kvasir.workflow.CacheIdentity;
+import dev.kvasir.constrain.Constraints;
+import dev.kvasir.constrain.Grammar;
+import dev.kvasir.constrain.SchemaException;
+import dev.kvasir.constrain.TokenAutomaton;
+import dev.kvasir.json.Json;
+import dev.kvasir.sample.SamplerSettings;
+import dev.kvasir.tokenizer.Tokenizer;
+import dev.kvasir.tools.Tool;
+import dev.kvasir.tools.ToolFormat;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.function.Consumer;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The model behind the server: renders and tokenizes requests, and runs generations from the prefix
@@ -30,6 +41,9 @@ final class Engine implements AutoCloseable {
     private final DecodeScheduler scheduler;
     private final Composer composer;
     private final long maxPromptBytes;
+    private final Constraints constraints;
+    private final ToolFormat toolFormat;
+    private final boolean templateIgnoresTools;
 
     Engine(Generator generator, String modelId, java.nio.file.Path chatTemplate,
            java.util.function.Function<ModelIdentity, PrefixCache> caches, ServerMetrics metrics) {
@@ -43,6 +57,9 @@ final class Engine implements AutoCloseable {
         this.composer = new Composer(generator, this, scheduler, new SegmentStore(SEGMENT_BUDGET), metrics);
         // no token covers more input bytes than its own text (an unknown character: one <unk> of up to 4 bytes)
         this.maxPromptBytes = (long) contextLength() * Math.max(4, generator.tokenizer().vocabulary().maxTokenBytes());
+        this.constraints = new Constraints(generator.tokenizer());
+        this.toolFormat = ToolFormat.detect(chat);
+        this.templateIgnoresTools = ToolFormat.templateIgnoresTools(chat);
     }
 
     /** RAM for kvasir_compose document segments: room for a few dozen documents of a 1B model. */
@@ -74,7 +91,11 @@ final class Engine implements AutoCloseable {
         }
     }
 
-    /** The prompt's token ids: chat messages through the model's template (ChatML when it has none). */
+    /**
+     * The prompt's token ids: chat messages through the model's template (ChatML when it has none), with
+     * the request's tools in the template's tool format, or described in a system message when the template
+     * ignores tools.
+     */
     int[] tokenize(CompletionRequest request) {
         checkBytes(request);
         if (request.compose() != null) {
@@ -83,10 +104,28 @@ final class Engine implements AutoCloseable {
         if (!request.isChat()) {
             return generator.tokenize(request.prompt());
         }
+        Features f = request.features();
         try {
-            return chat.tokens(generator.tokenizer(), ChatConversation.of(request.messages(), true));
+            if (f.tools().isEmpty()) {
+                return chat.tokens(generator.tokenizer(), ChatConversation.of(request.messages(), true));
+            }
+            if (templateIgnoresTools) {
+                return chat.tokens(generator.tokenizer(),
+                        ChatConversation.of(ToolFormat.withToolsInText(request.messages(), f.tools()), true));
+            }
+            List<Map<String, Object>> tools = f.tools().stream().map(Tool::templateValue).toList();
+            return chat.tokens(generator.tokenizer(), new ChatConversation(request.messages(), tools, true));
         } catch (TemplateException e) {
             throw ApiException.invalid("messages", "the chat template cannot render these messages: " + e.getMessage());
+        }
+    }
+
+    /** Receives each choice's text as it becomes final, with the log-probabilities of the tokens that produced it. */
+    interface Listener {
+        void text(int choice, String text, List<TokenLogprob> logprobs);
+
+        /** A choice has ended (before the next one starts). */
+        default void choiceDone(Choice choice) {
         }
     }
 
@@ -115,11 +154,12 @@ final class Engine implements AutoCloseable {
     }
 
     /**
-     * Generates for {@code prompt}, passing each piece of text to {@code out} as it is final; the
-     * cache keeps every computed position, also when {@code cancel} stops it early.
+     * Generates the request's {@code n} choices for {@code prompt}, passing text to {@code out} as it is
+     * final. The prompt is computed once: with {@code n > 1} all but its last token are prefilled, then each
+     * choice continues from its own copy-on-write fork of that cache. The cache keeps every computed
+     * position, also when {@code cancel} stops early.
      */
-    Completion complete(int[] prompt, CompletionRequest request, Cancellation cancel, long startNanos,
-                        Consumer<String> out) {
+    Completion complete(int[] prompt, CompletionRequest request, Cancellation cancel, long startNanos, Listener out) {
         String param = request.isChat() ? "messages" : "prompt";
         int ctx = contextLength();
         if (prompt.length == 0) {
@@ -129,16 +169,45 @@ final class Engine implements AutoCloseable {
             throw new ApiException(400, "invalid_request_error", "context_length_exceeded", param, "the prompt is "
                     + prompt.length + " tokens but the model's context holds " + ctx + "; shorten it");
         }
-        int room = ctx - prompt.length;
-        int maxTokens = request.maxTokens() < 0 ? room : Math.min(request.maxTokens(), room);
+        TokenAutomaton grammar = grammar(request.features());
+        int n = request.features().n();
         PrefixCache.Lease lease = request.compose() == null ? cache.checkout(prompt) : composer.lease(request.compose());
-        PromptCache pc = lease.cache();
-        int[] input = Arrays.copyOfRange(prompt, lease.reused(), prompt.length);
-        Sampler sampler = new Sampler(request.sampling());
-        for (int i = 0; i < lease.reused(); i++) {
+        List<Choice> choices = new ArrayList<>();
+        if (n == 1) {
+            choices.add(generate(0, prompt, lease.reused(), lease.cache(), request, grammar, cancel, startNanos, out));
+        } else {
+            PromptCache shared = lease.cache();
+            int from = lease.reused();
+            if (prompt.length - 1 > from) {
+                scheduler.prefill(prompt, from, prompt.length - 1 - from, shared.cache());
+                shared.accepted(Arrays.copyOfRange(prompt, from, prompt.length - 1));
+            }
+            for (int i = 0; i < n && !cancel.isCancelled(); i++) {
+                choices.add(generate(i, prompt, prompt.length - 1, shared.fork(), request, grammar, cancel, startNanos, out));
+            }
+        }
+        return new Completion(choices, prompt.length, lease.reused());
+    }
+
+    /** One choice: generates after {@code cached} prompt tokens already in {@code pc}, then checks the sequence in. */
+    private Choice generate(int index, int[] prompt, int cached, PromptCache pc, CompletionRequest request,
+                            TokenAutomaton grammar, Cancellation cancel, long startNanos, Listener out) {
+        int room = contextLength() - prompt.length;
+        int maxTokens = request.maxTokens() < 0 ? room : Math.min(request.maxTokens(), room);
+        int[] input = Arrays.copyOfRange(prompt, cached, prompt.length);
+        SamplerSettings settings = request.sampling();
+        if (index > 0 && settings.seed() != SamplerSettings.RANDOM_SEED) {
+            settings = settings.withSeed(settings.seed() + index); // a fixed seed still gives n different choices
+        }
+        Sampler sampler = new Sampler(settings);
+        for (int i = 0; i < cached; i++) {
             sampler.accept(prompt[i]); // the penalties see the whole prompt, as in a fresh run, not just the suffix
         }
-        GenerationRequest generationRequest = new GenerationRequest(input, maxTokens, sampler, request.stop(), cancel);
+        GenerationRequest generationRequest = new GenerationRequest(input, maxTokens, sampler, request.stop(), cancel,
+                grammar == null ? null : grammar.newMatcher());
+        int topLogprobs = request.features().topLogprobs();
+        List<TokenLogprob> logprobs = topLogprobs >= 0 ? new ArrayList<>() : null;
+        List<TokenLogprob> pending = new ArrayList<>();
         Generation generation;
         int[] sequence = Arrays.copyOf(input, input.length + Math.max(16, maxTokens));
         int generated = 0;
@@ -148,26 +217,87 @@ final class Engine implements AutoCloseable {
             while (generation.hasNext()) {
                 GeneratedToken t = generation.next();
                 if (t.isToken()) {
-                    if (generated == 0) {
+                    if (generated == 0 && index == 0) {
                         metrics.firstToken(System.nanoTime() - startNanos);
                     }
                     sequence = grow(sequence, input.length + generated);
                     sequence[input.length + generated++] = t.token();
+                    if (logprobs != null) {
+                        TokenLogprob lp = TokenLogprob.of(generation.lastLogits(), t.token(), topLogprobs,
+                                generator.tokenizer());
+                        logprobs.add(lp);
+                        pending.add(lp);
+                    }
                 }
                 if (!t.text().isEmpty()) {
                     text.append(t.text());
-                    out.accept(t.text());
+                    out.text(index, t.text(), List.copyOf(pending));
+                    pending.clear();
                 }
             }
+        } catch (IllegalStateException e) {
+            if (generationRequest.constraint() != null) { // the grammar reached a dead end: a defect, but say what
+                throw new ApiException(500, "server_error", null, null, "constrained decoding failed: " + e.getMessage());
+            }
+            throw e;
         } finally {
             int computed = pc.cache().size() - pc.size();
             pc.accepted(Arrays.copyOf(sequence, computed));
             if (request.compose() == null) {
                 cache.checkin(pc); // a composed cache is approximate (unless fully recomputed): never reused as a prefix
             }
-            metrics.tokens(prompt.length, lease.reused(), generated);
+            metrics.tokens(index == 0 ? prompt.length : 0, index == 0 ? cached : 0, generated);
         }
-        return new Completion(text.toString(), generation.result().stopReason(), prompt.length, lease.reused(), generated);
+        if (!pending.isEmpty()) {
+            out.text(index, "", List.copyOf(pending));
+        }
+        Features f = request.features();
+        Choice c = new Choice(index, text.toString(), generation.result().stopReason(), generated, logprobs,
+                f.toolsActive() ? toolFormat.parse(text.toString()) : null);
+        out.choiceDone(c);
+        return c;
+    }
+
+    /** The request's output constraint, compiled once per schema or tool set and cached; null when free text. */
+    private TokenAutomaton grammar(Features f) {
+        TokenAutomaton tools = null;
+        if (f.callForced() || (f.toolsActive() && f.format() != null)) {
+            List<Tool> callable = f.forcedFunction()
+                    ? f.tools().stream().filter(t -> t.name().equals(f.toolChoice())).toList() : f.tools();
+            String key = "tools:" + toolFormat + ":" + f.parallelToolCalls() + ":"
+                    + Json.write(callable.stream().map(Tool::templateValue).toList());
+            try {
+                tools = constraints.automaton(key, () -> toolFormat.grammar(callable, f.parallelToolCalls()));
+            } catch (SchemaException e) {
+                throw ApiException.invalid("tools", "a tool's parameters cannot be enforced: " + e.getMessage());
+            }
+            if (f.callForced()) {
+                return tools;
+            }
+        }
+        if (f.format() == null) {
+            return null;
+        }
+        try {
+            return switch (f.format()) {
+                case Features.ResponseFormat.JsonObject j -> tools == null ? constraints.jsonObject()
+                        : constraints.automaton("json_object|" + tools, () -> Grammar.oneOf(toolFormat.grammar(f.tools(),
+                                f.parallelToolCalls()), Grammar.anyJsonObject()));
+                case Features.ResponseFormat.JsonSchema s -> tools == null ? constraints.jsonSchema(s.schema())
+                        : constraints.automaton("schema|" + Json.write(s.schema()) + "|" + tools, () -> Grammar.oneOf(
+                                toolFormat.grammar(f.tools(), f.parallelToolCalls()), Grammar.jsonSchema(s.schema())));
+            };
+        } catch (SchemaException e) {
+            throw ApiException.invalid("response_format.json_schema.schema", e.getMessage());
+        }
+    }
+
+    ToolFormat toolFormat() {
+        return toolFormat;
+    }
+
+    Tokenizer tokenizer() {
+        return generator.tokenizer();
     }
 
     /**

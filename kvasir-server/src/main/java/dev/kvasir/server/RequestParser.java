@@ -55,11 +55,11 @@ final class RequestParser {
     }
 
     private static CompletionRequest common(Fields f, List<ChatMessage> messages, String prompt, int maxTokens) {
-        f.integer("n", 1, 1); // one choice per request
+        Features features = Features.parse(f, messages != null);
         boolean stream = f.bool("stream").orElse(false);
         boolean includeUsage = f.object("stream_options").flatMap(o -> o.bool("include_usage")).orElse(false);
         return new CompletionRequest(messages, prompt, maxTokens, sampling(f), f.strings("stop", MAX_STOPS), stream,
-                includeUsage, messages == null ? ComposeSpec.parse(f).orElse(null) : null);
+                includeUsage, features, messages == null ? ComposeSpec.parse(f).orElse(null) : null);
     }
 
     private static java.util.Optional<Integer> maxTokens(Fields f, String name) {
@@ -97,7 +97,7 @@ final class RequestParser {
         if (content == null && !role.equals("assistant")) {
             throw ApiException.missing(where + ".content");
         }
-        return new ChatMessage(role.equals("developer") ? "system" : role, content == null ? "" : content, null, null, null);
+        return Features.message(m, where, role.equals("developer") ? "system" : role, content);
     }
 
     /** A string, or an array of {type: "text", text} parts joined (images are refused: this is a text model). */
