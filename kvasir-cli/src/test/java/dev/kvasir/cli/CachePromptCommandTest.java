@@ -15,24 +15,34 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kvasir cache-prompt} and {@code generate --cache} end to end on stories260K. */
+/**
+ * {@code kvasir cache-prompt} and {@code generate --cache} end to end on stories260K; asking a cache
+ * and resuming killed runs also on the synthetic model of every family ({@link Workflows#models}).
+ */
 class CachePromptCommandTest {
     @TempDir
     Path tmp;
 
     private Cli.Result cachePrompt(Path out, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("cache-prompt", "-m", model(), "--cache", out.toString(),
+        return cachePrompt(model(), out, extra);
+    }
+
+    private Cli.Result cachePrompt(String model, Path out, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("cache-prompt", "-m", model, "--cache", out.toString(),
                 "--chunk", "16", "--checkpoint-every", "32"));
         args.addAll(List.of(extra));
         return Cli.exec(args.toArray(String[]::new));
     }
 
-    @Test
-    void askingACacheEvaluatesOnlyTheSuffixAndEqualsAFromScratchRun() throws IOException {
+    @ParameterizedTest
+    @MethodSource("dev.kvasir.cli.Workflows#models")
+    void askingACacheEvaluatesOnlyTheSuffixAndEqualsAFromScratchRun(String model) throws IOException {
         Path doc = tmp.resolve("doc.kvc");
-        Cli.Result cached = cachePrompt(doc, "-p", DOC);
+        Cli.Result cached = cachePrompt(model, doc, "-p", DOC);
         Workflows.assertSuccess(cached);
         assertThat(cached.err()).contains("checkpoint saved", "tokens/s", "ETA");
         int docTokens = Workflows.tokens(doc).length;
@@ -40,7 +50,7 @@ class CachePromptCommandTest {
         String suffix = " Lily and the old man";
         JsonNode asked = Cli.json(Cli.exec("generate", "--cache", doc.toString(), "-p", suffix, "--temp", "0",
                 "-n", "12", "--json"));
-        JsonNode scratch = Cli.json(Cli.exec("generate", "-m", model(), "-p", DOC + suffix, "--temp", "0", "-n", "12",
+        JsonNode scratch = Cli.json(Cli.exec("generate", "-m", model, "-p", DOC + suffix, "--temp", "0", "-n", "12",
                 "--json"));
         JsonNode cache = asked.get("cache");
         int total = scratch.get("prompt_token_ids").size();
@@ -107,14 +117,15 @@ class CachePromptCommandTest {
         assertThat(Workflows.tokens(doc)).isEqualTo(forkTokens);
     }
 
-    @Test
-    void killedRunsResumeToTheSameCacheAsAnUninterruptedRun() throws Exception {
+    @ParameterizedTest
+    @MethodSource("dev.kvasir.cli.Workflows#models")
+    void killedRunsResumeToTheSameCacheAsAnUninterruptedRun(String model) throws Exception {
         Path killed = tmp.resolve("killed.kvc");
         Path whole = tmp.resolve("whole.kvc");
         Path text = Files.writeString(tmp.resolve("doc.txt"), DOC + MORE, StandardCharsets.UTF_8);
         int last = 0;
         for (int killAfter : new int[] {1, 2, 3}) {
-            Process p = Workflows.child("cache-prompt", "-m", model(), "--prompt-file", text.toString(), "--cache",
+            Process p = Workflows.child("cache-prompt", "-m", model, "--prompt-file", text.toString(), "--cache",
                     killed.toString(), "--chunk", "8", "--checkpoint-every", "16");
             BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
             int seen = 0;
@@ -130,7 +141,7 @@ class CachePromptCommandTest {
         JsonNode resumed = Cli.json(Cli.exec("cache-prompt", "--cache", killed.toString(), "--json"));
         assertThat(resumed.get("reused_tokens").asInt()).isEqualTo(last);
         assertThat(resumed.get("computed_tokens").asInt()).as("the kills landed before the end").isPositive();
-        Workflows.assertSuccess(cachePrompt(whole, "--prompt-file", text.toString()));
+        Workflows.assertSuccess(cachePrompt(model, whole, "--prompt-file", text.toString()));
 
         assertThat(Workflows.tokens(killed)).isEqualTo(Workflows.tokens(whole));
         assertThat(Workflows.greedy(killed, " The", 10)).isEqualTo(Workflows.greedy(whole, " The", 10));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kvasir.SharedData;
 import dev.kvasir.cache.PromptCache;
+import dev.kvasir.synth.ArchReferences;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +29,12 @@ final class Workflows {
 
     static String model() {
         return SharedData.model("stories260K.gguf").toString();
+    }
+
+    /** stories260K and the F32 synthetic model of each family on the architecture seam (regenerated once per JVM). */
+    static java.util.stream.Stream<String> models() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(model()),
+                ArchReferences.ARCHS.stream().map(arch -> ArchReferences.model(arch, "f32").toString()));
     }
 
     /** The token ids a .kvc file holds, read without a model. */
