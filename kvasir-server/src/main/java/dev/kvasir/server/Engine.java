@@ -145,6 +145,9 @@ final class Engine implements AutoCloseable {
     }
 
     private static long utf8Length(String s) {
+        if (s == null) {
+            return 0; // an assistant message that only carries tool calls
+        }
         long n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
