@@ -62,9 +62,13 @@ public final class ChunkKeys {
         return prefix + HEX.formatHex(hash);
     }
 
-    /** The key of the set of tail lengths (chunks shorter than a full one) stored after {@code parent}. */
-    public String tailsKey(byte[] parent) {
-        return key(parent) + ":tails";
+    /**
+     * The key of the set naming the chunks stored after {@code parent} (full ones and shorter tails),
+     * each member its token ids in decimal, comma-separated: a prompt that ends inside a chunk finds
+     * the child sharing most of its remaining tokens and uses that many of its positions.
+     */
+    public String childrenKey(byte[] parent) {
+        return key(parent) + ":next";
     }
 
     /** The key of a named session's record. */

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 final class PrefixCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrefixCache.class);
 
-    /** A cache to continue from: it already holds {@code reused} leading tokens of the prompt. */
-    record Lease(PromptCache cache, int reused) {
+    /** A cache to continue from: it already holds {@code reused} leading tokens of the prompt, served by {@code tier}. */
+    record Lease(PromptCache cache, int reused, String tier) {
     }
 
     private final ModelIdentity model;
@@ -34,12 +34,14 @@ final class PrefixCache implements AutoCloseable {
     private final long ramBudget;
     private final long diskBudget;
     private final ServerMetrics metrics;
+    private final SharedTier shared; // null: no --cache-redis
     private long ramBytes;
     private long diskBytes;
     private long clock;
 
-    PrefixCache(ModelIdentity model, DiskTier disk, long ramBudget, long diskBudget, ServerMetrics metrics) {
+    PrefixCache(ModelIdentity model, DiskTier disk, long ramBudget, long diskBudget, ServerMetrics metrics, SharedTier shared) {
         this.model = model;
+        this.shared = shared;
         this.disk = disk;
         this.ramBudget = ramBudget;
         this.diskBudget = disk == null ? 0 : diskBudget;
@@ -54,24 +56,41 @@ final class PrefixCache implements AutoCloseable {
         return PromptCache.create(model, CacheOptions.full());
     }
 
-    /** A cache holding the longest cached prefix of {@code prompt} (never all of it: the last token must be computed). */
-    synchronized Lease checkout(int[] prompt) {
+    /**
+     * A cache holding the longest cached prefix of {@code prompt} (never all of it: the last token
+     * must be computed): from RAM or disk, then extended from the shared tier, outside the lock.
+     */
+    Lease checkout(int[] prompt) {
+        Lease lease = local(prompt);
+        if (shared != null) {
+            lease = shared.extend(lease, prompt);
+        }
+        metrics.hit(lease.tier(), lease.reused());
+        return lease;
+    }
+
+    SharedTier shared() {
+        return shared;
+    }
+
+    private synchronized Lease local(int[] prompt) {
         TokenTrie.Match<CacheEntry> m = index.longest(prompt);
         int reuse = m == null ? 0 : Math.min(m.length(), prompt.length - 1);
         if (reuse <= 0) {
-            return new Lease(fresh(), 0);
+            return new Lease(fresh(), 0, "none");
         }
         CacheEntry e = m.value();
+        String tier = e.inRam() ? "ram" : "disk";
         PromptCache pc = open(e);
         if (pc == null) {
-            return new Lease(fresh(), 0);
+            return new Lease(fresh(), 0, "none");
         }
         int extra = pc.size() - reuse;
         if (pc.trim(extra) != extra) {
-            return new Lease(fresh(), 0);
+            return new Lease(fresh(), 0, "none");
         }
         touch(e);
-        return new Lease(pc, pc.size());
+        return new Lease(pc, pc.size(), tier);
     }
 
     /** Indexes a finished sequence; entries it extends are dropped (it covers them). */
@@ -90,6 +109,9 @@ final class PrefixCache implements AutoCloseable {
         index.put(tokens, e);
         entries.add(e);
         touch(e);
+        if (shared != null) {
+            shared.publish(pc); // before the RAM budget may drop it
+        }
         enforceRam();
         publish();
     }
@@ -109,6 +131,9 @@ final class PrefixCache implements AutoCloseable {
     /** Writes every RAM-only entry to disk (within the budget), so a restart finds them. */
     @Override
     public synchronized void close() {
+        if (shared != null) {
+            shared.close();
+        }
         if (disk == null) {
             return;
         }
