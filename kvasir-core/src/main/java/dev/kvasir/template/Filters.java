@@ -45,7 +45,7 @@ final class Filters {
             case "float" -> toFloat(v, a.get(0, "default", 0.0));
             case "abs" -> abs(v);
             case "round" -> round(v, a);
-            case "indent" -> indent(PyFormat.str(v), a);
+            case "indent" -> indent(indentable(v), a);
             case "center" -> PyStrings.center(PyFormat.str(v), (int) Args.integer(a.get(0, "width", 80L), name));
             case "format" -> PrintfFormat.format(PyFormat.str(v), positional);
             case "wordcount" -> (long) PyStrings.split(PyFormat.str(v), null, -1).size();
@@ -100,6 +100,9 @@ final class Filters {
     }
 
     private static Object toInt(Object v, Args a) {
+        if (v instanceof Undefined u) {
+            throw u.error(); // int(Undefined) raises: Undefined.__int__ fails, and do_int catches only TypeError/ValueError
+        }
         Object fallback = a.get(0, "default", 0L);
         long base = Args.integer(a.get(1, "base", 10L), "int");
         return switch (v) {
@@ -116,11 +119,14 @@ final class Filters {
                     }
                 }
             }
-            default -> Py.isInteger(v) ? (Object) Py.toLong(v) : fallback;
+            case null, default -> Py.isInteger(v) ? (Object) Py.toLong(v) : fallback;
         };
     }
 
     private static Object toFloat(Object v, Object fallback) {
+        if (v instanceof Undefined u) {
+            throw u.error(); // as toInt: Undefined.__float__ fails
+        }
         if (Py.isNumber(v)) {
             return Py.toDouble(v);
         }
@@ -142,7 +148,7 @@ final class Filters {
     private static Object abs(Object v) {
         return switch (v) {
             case Double d -> Math.abs(d);
-            default -> {
+            case null, default -> {
                 if (Py.isInteger(v)) {
                     yield Math.abs(Py.toLong(v));
                 }
@@ -172,6 +178,17 @@ final class Filters {
             default -> throw new PyError("FilterArgumentError", "method must be common, ceil or floor");
         };
         return new BigDecimal(d).setScale(precision, mode).doubleValue();
+    }
+
+    /** do_indent starts with {@code s += "\n"} on the value itself: only a string survives that. */
+    private static String indentable(Object v) {
+        return switch (v) {
+            case String s -> s;
+            case Undefined u -> throw u.error();
+            case List<?> l -> throw new PyError("AttributeError", "'list' object has no attribute 'splitlines'");
+            case PyTuple t -> throw PyError.type("can only concatenate tuple (not \"str\") to tuple");
+            case null, default -> throw PyError.type("unsupported operand type(s) for +=: '" + Py.typeName(v) + "' and 'str'");
+        };
     }
 
     private static String indent(String s, Args a) {

@@ -40,6 +40,7 @@ final class Py {
             case Map<?, ?> m -> "dict";
             case Undefined u -> "Undefined";
             case Namespace n -> "Namespace";
+            case PyIterator it -> it.typeName();
             case LoopContext l -> "LoopContext";
             default -> "function";
         };
@@ -66,9 +67,13 @@ final class Py {
         return v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue();
     }
 
-    /** The items a for-loop sees: list/tuple items, dict keys, string characters; Undefined is empty. */
+    /**
+     * The items a for-loop sees: list/tuple items, dict keys, string characters, the rest of an
+     * iterator (consuming it); Undefined is empty.
+     */
     static List<Object> iterate(Object v) {
         return switch (v) {
+            case PyIterator it -> it.drain();
             case List<?> l -> Collections.unmodifiableList(l);
             case PyTuple t -> t.items();
             case Map<?, ?> m -> new ArrayList<>(m.keySet());
@@ -76,6 +81,12 @@ final class Py {
             case Undefined u -> List.of();
             case null, default -> throw PyError.type("'" + typeName(v) + "' object is not iterable");
         };
+    }
+
+    /** Python's iter(v): an iterator stays itself (so taking from it consumes it), anything else is iterated anew. */
+    @SuppressWarnings("unchecked")
+    static Iterator<Object> iter(Object v) {
+        return v instanceof PyIterator it ? it : ((List<Object>) (List<?>) iterate(v)).iterator();
     }
 
     static long len(Object v) {
@@ -182,6 +193,14 @@ final class Py {
             case Undefined u -> false;
             case List<?> l -> l.stream().anyMatch(x -> eq(x, item));
             case PyTuple t -> t.items().stream().anyMatch(x -> eq(x, item));
+            case PyIterator it -> { // consumes up to the first match, as Python's `in` does
+                while (it.hasNext()) {
+                    if (eq(it.next(), item)) {
+                        yield true;
+                    }
+                }
+                yield false;
+            }
             case null, default -> throw PyError.type("argument of type '" + typeName(container) + "' is not iterable");
         };
     }

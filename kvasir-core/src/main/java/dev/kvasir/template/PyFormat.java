@@ -31,7 +31,8 @@ final class PyFormat {
             case PyTuple t -> t.items().size() == 1 ? "(" + repr(t.items().getFirst()) + ",)" : join("(", t.items(), ")");
             case List<?> l -> join("[", l, "]");
             case Map<?, ?> m -> mapRepr(m);
-            case Undefined u -> "";
+            case Undefined u -> "Undefined"; // repr(Undefined), as a list prints it; str() is ""
+            case PyIterator it -> it.repr();
             default -> value.toString();
         };
     }

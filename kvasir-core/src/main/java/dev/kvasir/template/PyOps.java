@@ -143,7 +143,7 @@ final class PyOps {
         return switch (v) {
             case Double d -> -d;
             case Undefined u -> throw u.error();
-            default -> {
+            case null, default -> {
                 if (Py.isInteger(v)) {
                     yield Math.negateExact(Py.toLong(v));
                 }

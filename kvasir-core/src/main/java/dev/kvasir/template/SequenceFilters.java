@@ -1,7 +1,9 @@
 package dev.kvasir.template;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,43 +16,46 @@ final class SequenceFilters {
     static Object apply(String name, Object v, Args a, List<Object> positional) {
         return switch (name) {
             case "list" -> new ArrayList<>(Py.iterate(v));
-            case "first" -> {
-                List<Object> items = Py.iterate(v);
-                yield items.isEmpty() ? new Undefined("UndefinedError", "No first item, sequence was empty.")
-                        : items.getFirst();
+            case "first" -> { // next(iter(seq)): takes one item of an iterator
+                Iterator<Object> items = Py.iter(v);
+                yield items.hasNext() ? items.next() : new Undefined("UndefinedError", "No first item, sequence was empty.");
             }
-            case "last" -> {
+            case "last" -> { // next(iter(reversed(seq))): iterators and None are not reversible
+                if (v == null || v instanceof PyIterator || Py.isNumber(v)) {
+                    throw PyError.type("'" + Py.typeName(v) + "' object is not reversible");
+                }
                 List<Object> items = Py.iterate(v);
                 yield items.isEmpty() ? new Undefined("UndefinedError", "No last item, sequence was empty.")
                         : items.getLast();
             }
             case "join" -> join(v, a);
-            case "map" -> map(v, a, positional);
-            case "select", "reject" -> select(v, positional, name.equals("select"), null);
-            case "selectattr", "rejectattr" -> {
+            // Jinja2's generator filters: nothing runs (not even `if value:`) until the result is iterated
+            case "map" -> PyIterator.generator("sync_do_map", () -> map(v, a, positional));
+            case "select", "reject" -> PyIterator.generator("select_or_reject",
+                    () -> select(v, positional, name.equals("select"), null));
+            case "selectattr", "rejectattr" -> PyIterator.generator("select_or_reject", () -> {
+                if (!Py.truthy(v)) {
+                    return Collections.emptyIterator();
+                }
                 if (positional.isEmpty()) {
                     throw PyError.type(name + "() needs an attribute name");
                 }
-                yield select(v, positional.subList(1, positional.size()), name.equals("selectattr"),
+                return select(v, positional.subList(1, positional.size()), name.equals("selectattr"),
                         PyFormat.str(positional.getFirst()));
-            }
-            case "items" -> {
+            });
+            case "items" -> PyIterator.generator("do_items", () -> {
                 List<Object> pairs = new ArrayList<>();
                 if (!(v instanceof Undefined)) {
-                    requireMap(v).forEach((k, x) -> pairs.add(new PyTuple(java.util.Arrays.asList(k, x))));
+                    if (!(v instanceof Map<?, ?> m)) {
+                        throw PyError.type("Can only get item pairs from a mapping.");
+                    }
+                    m.forEach((k, x) -> pairs.add(new PyTuple(java.util.Arrays.asList(k, x))));
                 }
-                yield pairs;
-            }
-            case "reverse" -> {
-                if (v instanceof String s) {
-                    yield new StringBuilder(s).reverse().toString();
-                }
-                List<Object> items = new ArrayList<>(Py.iterate(v));
-                java.util.Collections.reverse(items);
-                yield items;
-            }
+                return pairs.iterator();
+            });
+            case "reverse" -> reverse(v);
             case "sort" -> sort(v, a);
-            case "unique" -> unique(v, a);
+            case "unique" -> PyIterator.generator("sync_do_unique", () -> unique(v, a));
             case "dictsort" -> dictsort(v, a);
             case "sum" -> {
                 Object total = a.get(1, "start", 0L);
@@ -67,16 +72,58 @@ final class SequenceFilters {
                 }
                 yield name.equals("min") ? items.getFirst() : items.getLast();
             }
-            case "batch" -> batch(v, a);
+            case "batch" -> PyIterator.generator("do_batch", () -> batch(v, a).iterator());
             default -> throw new PyError("TemplateAssertionError", "no filter named '" + name + "'");
         };
     }
 
+    /** do_reverse: a string reversed, else reversed(value), else a reversed list of an iterator. */
+    private static Object reverse(Object v) {
+        List<Object> items;
+        String type;
+        switch (v) {
+            case String s -> {
+                return PyStrings.fromChars(reversedCopy(PyStrings.chars(s)));
+            }
+            case PyIterator it -> {
+                return reversedCopy(it.drain());
+            }
+            case List<?> l -> {
+                items = new ArrayList<>(l);
+                type = "list_reverseiterator";
+            }
+            case Map<?, ?> m -> {
+                items = new ArrayList<>(m.keySet());
+                type = "dict_reversekeyiterator";
+            }
+            case PyTuple t -> {
+                items = t.items();
+                type = "reversed";
+            }
+            case Undefined u -> {
+                items = List.of();
+                type = "reversed";
+            }
+            case null, default -> throw new PyError("FilterArgumentError", "argument must be iterable");
+        }
+        return PyIterator.builtin(type, reversedCopy(items));
+    }
+
+    private static List<Object> reversedCopy(List<Object> items) {
+        List<Object> out = new ArrayList<>(items);
+        Collections.reverse(out);
+        return out;
+    }
+
+    /** dictsort calls value.items(): AttributeError for anything but a mapping (UndefinedError for undefined). */
     private static Map<?, ?> requireMap(Object v) {
         if (v instanceof Map<?, ?> m) {
             return m;
         }
-        throw new PyError("FilterArgumentError", "Can only get item pairs from a mapping.");
+        if (v instanceof Undefined u) {
+            throw u.error();
+        }
+        throw new PyError("AttributeError", "'" + Py.typeName(v) + "' object has no attribute 'items'");
     }
 
     private static String join(Object v, Args a) {
@@ -112,46 +159,59 @@ final class SequenceFilters {
         return value;
     }
 
-    private static List<Object> map(Object v, Args a, List<Object> positional) {
-        List<Object> out = new ArrayList<>();
+    /** sync_do_map: {@code if value:} first, so none or undefined map to nothing; items are mapped as they are taken. */
+    private static Iterator<Object> map(Object v, Args a, List<Object> positional) {
+        if (!Py.truthy(v)) {
+            return Collections.emptyIterator();
+        }
         Object attribute = a.get(-1, "attribute", null);
         if (attribute != null) {
             Object fallback = a.get(-1, "default", Scope.MISSING);
-            for (Object item : Py.iterate(v)) {
+            return PyIterator.mapped(Py.iter(v), item -> {
                 Object value = attribute(item, attribute);
-                out.add(value instanceof Undefined && fallback != Scope.MISSING ? fallback : value);
-            }
-            return out;
+                return value instanceof Undefined && fallback != Scope.MISSING ? fallback : value;
+            });
         }
         if (positional.isEmpty()) {
             throw new PyError("FilterArgumentError", "map requires a filter argument");
         }
         String filter = PyFormat.str(positional.getFirst());
-        for (Object item : Py.iterate(v)) {
-            out.add(Filters.apply(filter, item, positional.subList(1, positional.size()), Map.of()));
-        }
-        return out;
+        return PyIterator.mapped(Py.iter(v),
+                item -> Filters.apply(filter, item, positional.subList(1, positional.size()), Map.of()));
     }
 
-    private static List<Object> select(Object v, List<Object> testArgs, boolean keep, String attribute) {
-        List<Object> out = new ArrayList<>();
-        for (Object item : Py.iterate(v)) {
+    /** select_or_reject: {@code if value:} first, then each item tested as it is reached. */
+    private static Iterator<Object> select(Object v, List<Object> testArgs, boolean keep, String attribute) {
+        if (!Py.truthy(v)) {
+            return Collections.emptyIterator();
+        }
+        return PyIterator.filtered(Py.iter(v), item -> {
             Object subject = attribute == null ? item : attribute(item, attribute);
             boolean passed = testArgs.isEmpty() ? Py.truthy(subject)
                     : Tests.apply(PyFormat.str(testArgs.getFirst()), subject, testArgs.subList(1, testArgs.size()));
-            if (passed == keep) {
-                out.add(item);
-            }
-        }
-        return out;
+            return passed == keep;
+        });
     }
 
+    /**
+     * do_sort keys each item by a list of its attributes (make_multi_attrgetter: "a,b"), and lists
+     * compare their items for equality first: items whose attribute is undefined compare equal there
+     * and keep their order, where min/max (one attribute, no list) raise.
+     */
     private static List<Object> sort(Object v, Args a) {
-        List<Object> items = sorted(Py.iterate(v), a.get(2, "attribute", null),
-                Py.truthy(a.get(1, "case_sensitive", false)));
-        if (Py.truthy(a.get(0, "reverse", false))) {
-            java.util.Collections.reverse(items);
-        }
+        Object attribute = a.get(2, "attribute", null);
+        boolean caseSensitive = Py.truthy(a.get(1, "case_sensitive", false));
+        List<Object> parts = attribute instanceof String p ? List.of((Object[]) p.split(",")) : java.util.Arrays.asList(attribute);
+        List<Object> items = new ArrayList<>(Py.iterate(v));
+        boolean reverse = Py.truthy(a.get(0, "reverse", false));
+        // reverse=True as Python does it: a reversed comparison, so equal items keep their order
+        items.sort(Comparator.comparing(item -> {
+            List<Object> key = new ArrayList<>();
+            for (Object part : parts) {
+                key.add(sortKey(part == null ? item : attribute(item, part), caseSensitive));
+            }
+            return (Object) key;
+        }, (x, y) -> reverse ? Py.compare(y, x, "<") : Py.compare(x, y, "<")));
         return items;
     }
 
@@ -166,19 +226,22 @@ final class SequenceFilters {
         return !caseSensitive && value instanceof String s ? s.toLowerCase(Locale.ROOT) : value;
     }
 
-    private static List<Object> unique(Object v, Args a) {
+    /** sync_do_unique: the first item of each key, yielded as reached; keys go into a set, so they must be hashable. */
+    private static Iterator<Object> unique(Object v, Args a) {
         boolean caseSensitive = Py.truthy(a.get(0, "case_sensitive", false));
         Object attribute = a.get(1, "attribute", null);
-        List<Object> out = new ArrayList<>();
         List<Object> seen = new ArrayList<>();
-        for (Object item : Py.iterate(v)) {
+        return PyIterator.filtered(Py.iter(v), item -> {
             Object key = sortKey(attribute == null ? item : attribute(item, attribute), caseSensitive);
+            if (key instanceof List || key instanceof Map) {
+                throw PyError.type("unhashable type: '" + Py.typeName(key) + "'");
+            }
             if (seen.stream().noneMatch(s -> Py.eq(s, key))) {
                 seen.add(key);
-                out.add(item);
+                return true;
             }
-        }
-        return out;
+            return false;
+        });
     }
 
     private static List<Object> dictsort(Object v, Args a) {

@@ -23,7 +23,7 @@ final class Tests {
             case "string" -> v instanceof String;
             case "mapping" -> v instanceof Map;
             case "iterable" -> v instanceof String || v instanceof List || v instanceof PyTuple || v instanceof Map
-                    || v instanceof Undefined;
+                    || v instanceof Undefined || v instanceof PyIterator;
             case "sequence" -> v instanceof String || v instanceof List || v instanceof PyTuple || v instanceof Map
                     || v instanceof Undefined;
             case "callable" -> v instanceof PyCallable;

@@ -28,7 +28,9 @@ final class CompletionHandler {
 
     private void handle(ServerRequest req, ServerResponse res, Function<Fields, CompletionRequest> parser, String idPrefix) {
         long start = System.nanoTime();
-        CompletionRequest request = parser.apply(Fields.parse(HttpIo.body(req, maxBody)));
+        Fields fields = Fields.parse(HttpIo.body(req, maxBody));
+        requireServedModel(fields);
+        CompletionRequest request = parser.apply(fields);
         int[] prompt = engine.tokenize(request);
         Responses responses = new Responses(idPrefix + UUID.randomUUID().toString().replace("-", ""), engine.modelId(),
                 request.isChat());
@@ -39,6 +41,19 @@ final class CompletionHandler {
             } else {
                 answer(request, prompt, responses, cancel, start, res);
             }
+        }
+    }
+
+    /**
+     * OpenAI answers a model it does not have with 404 {@code model_not_found}; so does this server,
+     * rather than answering with another model. Accepted: no {@code model}, the id /v1/models lists,
+     * or the file name with {@code .gguf}.
+     */
+    private void requireServedModel(Fields f) {
+        String model = f.string("model").orElse(null);
+        if (model != null && !model.equals(engine.modelId()) && !model.equals(engine.modelId() + ".gguf")) {
+            throw new ApiException(404, "invalid_request_error", "model_not_found", "model", "the model '" + model
+                    + "' does not exist here; this server serves '" + engine.modelId() + "' (GET /v1/models)");
         }
     }
 

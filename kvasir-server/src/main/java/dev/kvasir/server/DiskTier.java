@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The prefix cache's files: one .kvc per cached sequence in {@code DIR/prefix}, named by a hash of
- * its token ids, so the index can be rebuilt from the directory after a restart.
+ * its token ids, so the index can be rebuilt from the directory after a restart. Saves go to a hidden
+ * temporary file renamed into place ({@link PromptCache#save}), so a kill mid-write leaves no .kvc
+ * that loads half a cache; the leftover temporary file is removed by the next {@link #scan()}.
  */
-final class DiskTier {
+final class DiskTier implements PersistentTier {
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
     private static final String SUFFIX = ".kvc";
 
@@ -38,17 +40,21 @@ final class DiskTier {
         }
     }
 
-    /** A loaded file: its cache (with tokens) and its size. */
-    record Stored(Path file, PromptCache cache, long bytes, long modifiedMillis) {
+    @Override
+    public String name() {
+        return "disk";
     }
 
     /** Loads every readable cache of this model; files of other models or corrupt ones are skipped with a warning. */
-    List<Stored> scan() {
+    @Override
+    public List<Stored> scan() {
+        removeTemporaryFiles();
         List<Stored> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path f : files) {
                 try {
-                    out.add(new Stored(f, PromptCache.load(f, model), Files.size(f), Files.getLastModifiedTime(f).toMillis()));
+                    int[] tokens = PromptCache.load(f, model).tokens();
+                    out.add(new Stored(key(f), tokens, Files.size(f), Files.getLastModifiedTime(f).toMillis()));
                 } catch (KvasirException | IOException e) {
                     LOG.warn("{}: skipped in the prompt cache index: {}", f, e.getMessage());
                 }
@@ -59,8 +65,9 @@ final class DiskTier {
         return out;
     }
 
-    /** Writes {@code cache}; returns the file size. */
-    long save(PromptCache cache, Path file) {
+    @Override
+    public long save(String key, PromptCache cache) {
+        Path file = file(key);
         cache.save(file);
         try {
             return Files.size(file);
@@ -69,20 +76,19 @@ final class DiskTier {
         }
     }
 
-    PromptCache load(Path file) {
-        return PromptCache.load(file, model);
+    @Override
+    public PromptCache load(String key) {
+        return PromptCache.load(file(key), model);
     }
 
-    Path fileFor(int[] tokens) {
-        return dir.resolve(hash(tokens) + SUFFIX);
+    @Override
+    public String keyFor(int[] tokens) {
+        return hash(tokens);
     }
 
-    void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("{}: cannot delete an evicted cache file: {}", file, e.getMessage());
-        }
+    @Override
+    public void delete(String key) {
+        deleteFile(file(key));
     }
 
     /**
@@ -90,10 +96,40 @@ final class DiskTier {
      * the widest storage (F32), plus header and checkpoint framing. Checked before writing, so the
      * disk budget holds at every moment, not only after an eviction.
      */
-    static long estimate(PromptCache cache) {
+    @Override
+    public long estimate(PromptCache cache) {
         KvLayout layout = cache.cache().layout();
         long perToken = 4L + 2L * layout.layers() * layout.kvDim() * Float.BYTES;
         return perToken * cache.size() + 4096;
+    }
+
+    Path file(String key) {
+        return dir.resolve(key + SUFFIX);
+    }
+
+    private static String key(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - SUFFIX.length());
+    }
+
+    /** Temporary files of saves a kill interrupted (AtomicFile's hidden ".NAME.kvc.*.tmp"). */
+    private void removeTemporaryFiles() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*" + SUFFIX + ".*.tmp")) {
+            for (Path f : files) {
+                LOG.info("{}: removing the temporary file of an interrupted save", f);
+                deleteFile(f);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot list the cache directory for leftover temporary files: {}", dir, e.getMessage());
+        }
+    }
+
+    private static void deleteFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot delete an evicted cache file: {}", file, e.getMessage());
+        }
     }
 
     private static String hash(int[] tokens) {

@@ -28,6 +28,7 @@ final class Engine implements AutoCloseable {
     private final PrefixCache cache;
     private final ServerMetrics metrics;
     private final DecodeScheduler scheduler;
+    private final long maxPromptBytes;
 
     Engine(Generator generator, String modelId, java.util.function.Function<ModelIdentity, PrefixCache> caches,
            ServerMetrics metrics) {
@@ -38,6 +39,8 @@ final class Engine implements AutoCloseable {
         this.cache = caches.apply(identity);
         this.metrics = metrics;
         this.scheduler = new DecodeScheduler(generator.model(), metrics);
+        // no token covers more input bytes than its own text (an unknown character: one <unk> of up to 4 bytes)
+        this.maxPromptBytes = (long) contextLength() * Math.max(4, generator.tokenizer().vocabulary().maxTokenBytes());
     }
 
     String modelId() {
@@ -58,6 +61,7 @@ final class Engine implements AutoCloseable {
 
     /** A whole conversation as the template writes it, without a generation prompt (a session to save). */
     int[] conversationTokens(CompletionRequest request) {
+        checkBytes(request);
         try {
             return chat.tokens(generator.tokenizer(), ChatConversation.of(request.messages(), false));
         } catch (TemplateException e) {
@@ -67,6 +71,7 @@ final class Engine implements AutoCloseable {
 
     /** The prompt's token ids: chat messages through the model's template (ChatML when it has none). */
     int[] tokenize(CompletionRequest request) {
+        checkBytes(request);
         if (!request.isChat()) {
             return generator.tokenize(request.prompt());
         }
@@ -75,6 +80,30 @@ final class Engine implements AutoCloseable {
         } catch (TemplateException e) {
             throw ApiException.invalid("messages", "the chat template cannot render these messages: " + e.getMessage());
         }
+    }
+
+    /**
+     * Refuses a prompt too long for the context before tokenizing it (a 5 MB prompt took 7 s to
+     * tokenize only to be refused): {@code maxPromptBytes} bytes tokenize to at least a context's worth.
+     */
+    private void checkBytes(CompletionRequest request) {
+        long bytes = request.isChat()
+                ? request.messages().stream().mapToLong(m -> utf8Length(m.content())).sum()
+                : utf8Length(request.prompt());
+        if (bytes > maxPromptBytes) {
+            throw new ApiException(400, "invalid_request_error", "context_length_exceeded", request.isChat() ? "messages"
+                    : "prompt", "the prompt is " + bytes + " bytes, more than any prompt that fits: the model's context holds "
+                    + contextLength() + " tokens of at most " + maxPromptBytes / contextLength() + " bytes each; shorten it");
+        }
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4 bytes
+        }
+        return n;
     }
 
     /**

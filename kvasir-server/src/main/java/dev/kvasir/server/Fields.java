@@ -1,7 +1,6 @@
 package dev.kvasir.server;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,10 +34,7 @@ final class Fields {
         try {
             root = MAPPER.readTree(body);
         } catch (JacksonException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw ApiException.invalid(null, "request body is not valid JSON" + where + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw ApiException.invalid(null, JsonSyntaxError.describe(e));
         } catch (IOException e) {
             throw ApiException.invalid(null, "request body could not be read: " + e.getMessage());
         }
@@ -97,8 +93,9 @@ final class Fields {
             throw wrongType(name, "an integer", v);
         }
         long x = v.longValue();
-        if (x < min || x > max) {
-            throw ApiException.invalid(name, "'" + name + "' must be between " + min + " and " + max + ", got " + x);
+        if (x < min || x > max) { // OpenAI's codes for out-of-range integers
+            throw outOfRange(name, x < min ? "integer_below_min_value" : "integer_above_max_value",
+                    "'" + name + "' must be between " + min + " and " + max + ", got " + x);
         }
         return Optional.of(x);
     }
@@ -113,7 +110,8 @@ final class Fields {
         }
         double x = v.doubleValue();
         if (!(x >= min && x <= max)) {
-            throw ApiException.invalid(name, "'" + name + "' must be between " + min + " and " + max + ", got " + x);
+            throw outOfRange(name, x < min ? "decimal_below_min_value" : "decimal_above_max_value",
+                    "'" + name + "' must be between " + min + " and " + max + ", got " + x);
         }
         return Optional.of(x);
     }
@@ -152,6 +150,10 @@ final class Fields {
             throw ApiException.invalid(name, "'" + name + "' takes at most " + maxCount + " entries, got " + out.size());
         }
         return out;
+    }
+
+    private static ApiException outOfRange(String name, String code, String message) {
+        return new ApiException(400, "invalid_request_error", code, name, message);
     }
 
     static ApiException wrongType(String name, String expected, JsonNode got) {

@@ -60,7 +60,7 @@ final class RequestParser {
     }
 
     private static java.util.Optional<Integer> maxTokens(Fields f, String name) {
-        return f.integer(name, 0, Integer.MAX_VALUE).map(Long::intValue);
+        return f.integer(name, 1, Integer.MAX_VALUE).map(Long::intValue); // OpenAI refuses 0 too: nothing to generate
     }
 
     static SamplerSettings sampling(Fields f) {

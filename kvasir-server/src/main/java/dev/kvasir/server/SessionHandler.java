@@ -52,7 +52,7 @@ final class SessionHandler {
                 inShared = shared != null && shared.saveSession(name.value(), p.cache());
             } catch (IOException | KvasirException e) {
                 throw new ApiException(500, "server_error", "session_not_saved", null,
-                        file + ": the session could not be saved: " + e.getMessage());
+                        local((file == null ? name.value() : file.getFileName()) + ": the session could not be saved: " + e.getMessage()));
             } finally {
                 engine.cache().checkin(p.cache());
             }
@@ -109,7 +109,8 @@ final class SessionHandler {
         try {
             deleted = file != null && Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new ApiException(500, "server_error", "session_not_deleted", null, file + ": cannot delete: " + e.getMessage());
+            throw new ApiException(500, "server_error", "session_not_deleted", null,
+                    local(file.getFileName() + ": cannot delete: " + e.getMessage()));
         }
         deleted |= shared != null && shared.deleteSession(name.value());
         if (!deleted) {
@@ -138,8 +139,20 @@ final class SessionHandler {
             return PromptCache.load(file, engine.identity());
         } catch (KvasirException e) {
             throw new ApiException(422, "invalid_request_error", "invalid_session_file", null,
-                    "session file unusable, nothing was changed: " + e.getMessage());
+                    "session file unusable, nothing was changed: " + local(e.getMessage()));
         }
+    }
+
+    /** A message without the server's directories: a client knows its sessions by name, not by server path. */
+    private String local(String message) {
+        if (dir == null) {
+            return message;
+        }
+        String m = message;
+        for (Path d : new Path[] {dir.toAbsolutePath().normalize(), dir}) {
+            m = m.replace(d + java.io.File.separator, "").replace(d.toString(), "sessions");
+        }
+        return m;
     }
 
     private ObjectNode describe(SessionName name, int tokens, Path file) {

@@ -70,7 +70,7 @@ class ErrorResponsesTest {
                 "'messages' must be an array of messages, got a string");
         assertError(http.post("/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":\"ten\"}"), 400, "invalid_value",
                 "max_tokens", "'max_tokens' must be an integer, got a string");
-        assertError(http.post("/v1/completions", "{\"prompt\":\"x\",\"temperature\":7}"), 400, "invalid_value",
+        assertError(http.post("/v1/completions", "{\"prompt\":\"x\",\"temperature\":7}"), 400, "decimal_above_max_value",
                 "temperature", "'temperature' must be between 0.0 and 2.0, got 7.0");
         assertError(http.post("/v1/completions", "{\"prompt\":\"x\",\"stream\":1}"), 400, "invalid_value",
                 "stream", "'stream' must be true or false");
@@ -80,9 +80,67 @@ class ErrorResponsesTest {
 
     @Test
     void promptOverTheContext() {
-        String longPrompt = "Once upon a time ".repeat(1200);
+        String longPrompt = "Once upon a time ".repeat(1000); // 17,000 bytes: within the byte bound, over the context in tokens
         assertError(http.post("/v1/completions", "{\"prompt\":\"" + longPrompt + "\"}"), 400, "context_length_exceeded",
-                "prompt", "but the model's context holds 2048");
+                "prompt", "tokens but the model's context holds 2048");
+    }
+
+    /** The malformed-JSON message is one line in JSON's terms: no Jackson class, feature, token enum or source dump. */
+    @Test
+    void malformedJsonIsOneCleanLine() {
+        String[] bodies = {"{\"messages\": [}", "{\"a\":1} {}", "{\"a\":", "{\"a\": tru}", "{a:1}", "{\"a\":\"x\u0001\"}",
+            "{\"a\": 01}", "{\"a\": NaN}", "{'a':1}", "{\"a\":1,}", "[".repeat(1200), "{\"a\":\"\\q\"}", "\"str",
+            "{\"a\":1}]", "{\"prompt\": \"x\"} trailing"};
+        for (String body : bodies) {
+            HttpResponse<String> r = http.post("/v1/completions", body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            String message = Http.json(r).at("/error/message").asText();
+            assertThat(message).as(body).startsWith("request body is not valid JSON").doesNotContain("\n")
+                    .doesNotContain("`").doesNotContain("Source").doesNotContainIgnoringCase("jackson")
+                    .doesNotContain("JsonNode").doesNotContain("Feature").doesNotContain("(code ").doesNotContain("CTRL-CHAR")
+                    .doesNotContain("START_").doesNotContain("END_").doesNotContain("VALUE_").doesNotContain("REDACTED");
+        }
+        assertError(http.post("/v1/completions", "{\"prompt\": \"x\"} {}"), 400, "invalid_value", null,
+                "not valid JSON at line 1, column 17: more data follows the JSON object");
+        assertError(http.post("/v1/completions", "{\"prompt\": \"x\""), 400, "invalid_value", null,
+                "the body ends before the JSON value is complete");
+        assertError(http.post("/v1/completions", "{\"messages\": [}"), 400, "invalid_value", null,
+                "not valid JSON at line 1, column 15: Unexpected close marker '}': expected ']' (for the Array opened before)");
+    }
+
+    /** OpenAI answers an unknown model with 404 model_not_found; so does Kvasir, instead of answering with its own model. */
+    @Test
+    void unknownModelIsA404() {
+        assertError(http.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                404, "model_not_found", "model", "the model 'gpt-4o' does not exist here; this server serves 'stories260K'");
+        assertError(http.post("/v1/completions", "{\"model\":\"other\",\"prompt\":\"Once\"}"), 404, "model_not_found",
+                "model", "'other'");
+        for (String model : new String[] {"stories260K", "stories260K.gguf"}) {
+            HttpResponse<String> r = http.post("/v1/completions", "{\"model\":\"" + model + "\",\"prompt\":\"Once\",\"max_tokens\":1}");
+            assertThat(r.statusCode()).as(model + ": " + r.body()).isEqualTo(200);
+        }
+    }
+
+    /** OpenAI refuses max_tokens 0 (integer_below_min_value) rather than answering nothing; both endpoints do here. */
+    @Test
+    void zeroMaxTokensIsA400NamingTheField() {
+        assertError(http.post("/v1/completions", "{\"prompt\":\"Once\",\"max_tokens\":0}"), 400, "integer_below_min_value",
+                "max_tokens", "'max_tokens' must be between 1 and 2147483647, got 0");
+        assertError(http.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":0}"),
+                400, "integer_below_min_value", "max_tokens", "got 0");
+        assertError(http.post("/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":0}"), 400,
+                "integer_below_min_value", "max_completion_tokens", "got 0");
+    }
+
+    /** A prompt longer in bytes than a context of the longest tokens can hold is refused before it is tokenized. */
+    @Test
+    void promptOverTheContextByBytesIsRefusedBeforeTokenizing() {
+        String huge = "Once upon a time ".repeat(3500); // 59,500 bytes
+        assertError(http.post("/v1/completions", "{\"prompt\":\"" + huge + "\"}"), 400, "context_length_exceeded", "prompt",
+                "the prompt is 59500 bytes, more than any prompt that fits: the model's context holds 2048 tokens of at most");
+        assertError(http.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + huge + "\"}]}"),
+                400, "context_length_exceeded", "messages", "the prompt is 59500 bytes");
     }
 
     @Test

@@ -78,7 +78,13 @@ class SessionsTest {
             int entries = Http.json(http.get("/health")).get("cache_entries").asInt();
             HttpResponse<String> r = http.post("/v1/sessions/broken/restore", "");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
-            assertThat(Http.json(r).at("/error/message").asText()).contains("nothing was changed").contains("broken.kvc");
+            assertThat(Http.json(r).at("/error/message").asText()).contains("nothing was changed").contains("broken.kvc")
+                    .as("the client sees the session's name, not the server's directories")
+                    .doesNotContain(dir.toString()).doesNotContain(dir.toAbsolutePath().toRealPath().toString());
+            HttpResponse<String> info = http.get("/v1/sessions/broken");
+            assertThat(info.statusCode()).isEqualTo(422);
+            assertThat(Http.json(info).at("/error/message").asText()).startsWith("session file unusable, nothing was changed: broken.kvc")
+                    .doesNotContain(dir.toString());
             assertThat(Http.json(http.get("/health")).get("cache_entries").asInt()).isEqualTo(entries);
             assertThat(http.post("/v1/completions", "{\"prompt\":\"Once\",\"max_tokens\":2}").statusCode()).isEqualTo(200);
         }
