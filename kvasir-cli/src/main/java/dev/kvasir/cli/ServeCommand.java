@@ -1,7 +1,9 @@
 package dev.kvasir.cli;
 
+import dev.kvasir.KvasirException;
 import dev.kvasir.server.KvasirServer;
 import dev.kvasir.server.ServerConfig;
+import dev.kvasir.server.SharedCacheConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +39,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cache-disk", paramLabel = "BYTES", defaultValue = "4G", description = "Disk for prompt caches in --cache-dir (default: ${DEFAULT-VALUE}).")
     String cacheDisk;
 
+    @Option(names = "--cache-redis", paramLabel = "URI", description = "Share prompt caches with other servers through Redis: "
+            + "redis://[user:pass@]host:port[/db], rediss:// for TLS (run Redis with maxmemory-policy allkeys-lru).")
+    String cacheRedis;
+
+    @Option(names = "--cache-chunk", paramLabel = "TOKENS", description = "Tokens per shared KV chunk (default: 256; needs --cache-redis).")
+    Integer cacheChunk;
+
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "1", description = "Requests generating at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
@@ -61,7 +70,12 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(ModelLocator.locate(common.model, io), host, port, apiKey,
                 cacheDir == null ? null : io.workingDir().resolve(cacheDir), ram, disk, parallel, queue,
                 ServerConfig.DEFAULT_MAX_BODY).withChatTemplate(chatTemplate.resolve(io));
-        KvasirServer server = KvasirServer.start(config);
+        if (cacheChunk != null && cacheRedis == null) {
+            throw new KvasirException("--cache-chunk sets the chunks of the shared tier: add --cache-redis URI, or drop --cache-chunk");
+        }
+        SharedCacheConfig shared = cacheRedis == null ? null
+                : SharedCacheConfig.redis(cacheRedis, cacheChunk == null ? SharedCacheConfig.DEFAULT_CHUNK : cacheChunk);
+        KvasirServer server = KvasirServer.start(config, shared);
         io.err().println("kvasir: serving " + server.modelId() + " on http://" + host + ":" + server.port() + "/v1");
         io.err().flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -141,6 +141,24 @@ final class KvcReader {
                 + (l.hasSlidingLayers() ? " (layers " + l.kindLabels() + ")" : "");
     }
 
+    /**
+     * Applies one checkpoint record (a KV chunk, {@link KvChunks}) to {@code cache}, which holds
+     * {@code size} positions: validated completely (CRC32C, start, sizes) before the cache changes.
+     * Returns the token ids it added.
+     */
+    static int[] replay(MemorySegment record, KvCache cache, int size) throws KvcCursor.Corrupt {
+        KvcReader r = new KvcReader(null, record);
+        r.cache = cache;
+        r.tokens = new int[size];
+        r.metadata = Map.of();
+        KvcCursor in = new KvcCursor(record, 0, record.byteSize());
+        r.checkpoint(in);
+        if (in.remaining() != 0) {
+            throw new KvcCursor.Corrupt(in.remaining() + " stray bytes after the checkpoint");
+        }
+        return Arrays.copyOfRange(r.tokens, size, r.tokens.length);
+    }
+
     private void checkpoint(KvcCursor in) throws KvcCursor.Corrupt {
         long at = in.pos;
         if (in.remaining() < KvcWriter.RECORD_HEAD + 4) {

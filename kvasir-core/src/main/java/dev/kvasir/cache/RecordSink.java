@@ -5,24 +5,24 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * Streams little-endian .kvc records to a channel through a fixed 1 MiB buffer (never the whole
+ * Streams little-endian .kvc records to a channel (a file, or memory for KV chunks) through a fixed 1 MiB buffer (never the whole
  * record in memory), keeping a CRC32C of everything written since the last {@link #endRecord}.
  */
 final class RecordSink {
     private static final int BUFFER = 1 << 20;
 
-    private final FileChannel channel;
+    private final WritableByteChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private final MemorySegment bufferSegment = MemorySegment.ofBuffer(buffer);
     private final CRC32C crc = new CRC32C();
     private long recordBytes;
 
-    RecordSink(FileChannel channel) {
+    RecordSink(WritableByteChannel channel) {
         this.channel = channel;
     }
 

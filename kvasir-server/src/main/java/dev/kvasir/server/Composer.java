@@ -68,7 +68,7 @@ final class Composer {
         }
         Composition.Result r = scheduler.exclusive(
                 () -> Composition.compose(generator.model(), prefixCache, docs, spec.fraction()));
-        return new PrefixCache.Lease(r.cache(), r.cache().size());
+        return new PrefixCache.Lease(r.cache(), r.cache().size(), "compose");
     }
 
     SegmentStore store() {

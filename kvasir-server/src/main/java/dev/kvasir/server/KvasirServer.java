@@ -1,7 +1,12 @@
 package dev.kvasir.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvasir.KvasirException;
+import dev.kvasir.cache.ChunkStore;
+import dev.kvasir.cache.KvChunks;
+import dev.kvasir.cache.ModelIdentity;
 import dev.kvasir.generate.Generator;
+import dev.kvasir.redis.RedisChunkStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.FilterChain;
@@ -46,21 +51,54 @@ public final class KvasirServer implements AutoCloseable {
 
     /** Loads the model, rebuilds the prompt cache index and starts listening. */
     public static KvasirServer start(ServerConfig config) {
+        return start(config, null);
+    }
+
+    /** As {@link #start(ServerConfig)}, with a shared Redis tier behind RAM and disk when {@code shared} is not null. */
+    public static KvasirServer start(ServerConfig config, SharedCacheConfig shared) {
         ServerMetrics metrics = new ServerMetrics();
-        Generator generator = Generator.load(config.model());
+        ChunkStore store = shared == null ? null : RedisChunkStore.open(shared.redisUri(), shared.timeout());
+        Generator generator;
         Engine engine;
+        try {
+            generator = Generator.load(config.model());
+        } catch (RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
         try {
             engine = new Engine(generator, modelId(config), config.chatTemplate(), id -> new PrefixCache(id,
                     config.cacheDir() == null ? null : new DiskTier(config.cacheDir(), id),
-                    config.cacheRam(), config.cacheDisk(), metrics), metrics);
+                    config.cacheRam(), config.cacheDisk(), metrics, sharedTier(store, shared, id, metrics)), metrics);
         } catch (RuntimeException e) {
             generator.close();
+            closeQuietly(store);
             throw e;
         }
         KvasirServer server = new KvasirServer(config, engine, metrics);
         server.web.start();
         LOG.info("serving {} on http://{}:{}/v1", engine.modelId(), config.host(), server.port());
         return server;
+    }
+
+    private static SharedTier sharedTier(ChunkStore store, SharedCacheConfig shared, ModelIdentity id, ServerMetrics metrics) {
+        if (store == null) {
+            return null;
+        }
+        long chunkBytes = KvChunks.maxBytes(id.layout(), shared.chunkTokens());
+        if (chunkBytes > RedisChunkStore.MAX_VALUE_BYTES) {
+            long perToken = Math.max(1, chunkBytes / shared.chunkTokens());
+            throw new KvasirException("--cache-chunk " + shared.chunkTokens() + " makes KV chunks of up to " + chunkBytes
+                    + " bytes for this model, over Redis' 512 MiB value limit; use at most " + RedisChunkStore.MAX_VALUE_BYTES / perToken);
+        }
+        LOG.info("shared prompt cache: {} ({}-token chunks)", store.describe(), shared.chunkTokens());
+        return new SharedTier(store, id, shared.chunkTokens(), metrics);
+    }
+
+    private static void closeQuietly(ChunkStore store) {
+        if (store != null) {
+            store.close();
+        }
     }
 
     public int port() {

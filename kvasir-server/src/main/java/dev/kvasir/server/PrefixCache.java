@@ -34,8 +34,8 @@ final class PrefixCache implements AutoCloseable {
      */
     static final long WRITE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    /** A cache to continue from: it already holds {@code reused} leading tokens of the prompt. */
-    record Lease(PromptCache cache, int reused) {
+    /** A cache to continue from: it already holds {@code reused} leading tokens of the prompt, served by {@code tier}. */
+    record Lease(PromptCache cache, int reused, String tier) {
     }
 
     /** One write-behind save: a fork of {@code entry} to store under {@code key}, {@code reserved} bytes counted. */
@@ -49,6 +49,7 @@ final class PrefixCache implements AutoCloseable {
     private final long ramBudget;
     private final long storeBudget;
     private final ServerMetrics metrics;
+    private final SharedTier shared; // null: no --cache-redis
     private final ArrayDeque<CacheEntry> toWrite = new ArrayDeque<>(); // in due order: the delay is constant
     private final Thread writer;
     private long ramBytes;
@@ -56,8 +57,10 @@ final class PrefixCache implements AutoCloseable {
     private long clock;
     private boolean closed;
 
-    PrefixCache(ModelIdentity model, PersistentTier store, long ramBudget, long storeBudget, ServerMetrics metrics) {
+    PrefixCache(ModelIdentity model, PersistentTier store, long ramBudget, long storeBudget, ServerMetrics metrics,
+                SharedTier shared) {
         this.model = model;
+        this.shared = shared;
         this.store = store;
         this.ramBudget = ramBudget;
         this.storeBudget = store == null ? 0 : storeBudget;
@@ -75,24 +78,41 @@ final class PrefixCache implements AutoCloseable {
         return PromptCache.create(model, CacheOptions.full());
     }
 
-    /** A cache holding the longest cached prefix of {@code prompt} (never all of it: the last token must be computed). */
-    synchronized Lease checkout(int[] prompt) {
+    /**
+     * A cache holding the longest cached prefix of {@code prompt} (never all of it: the last token
+     * must be computed): from RAM or disk, then extended from the shared tier, outside the lock.
+     */
+    Lease checkout(int[] prompt) {
+        Lease lease = local(prompt);
+        if (shared != null) {
+            lease = shared.extend(lease, prompt);
+        }
+        metrics.hit(lease.tier(), lease.reused());
+        return lease;
+    }
+
+    SharedTier shared() {
+        return shared;
+    }
+
+    private synchronized Lease local(int[] prompt) {
         TokenTrie.Match<CacheEntry> m = index.longest(prompt);
         int reuse = m == null ? 0 : Math.min(m.length(), prompt.length - 1);
         if (reuse <= 0) {
-            return new Lease(fresh(), 0);
+            return new Lease(fresh(), 0, "none");
         }
         CacheEntry e = m.value();
+        String tier = e.inRam() ? "ram" : "disk";
         PromptCache pc = open(e);
         if (pc == null) {
-            return new Lease(fresh(), 0);
+            return new Lease(fresh(), 0, "none");
         }
         int extra = pc.size() - reuse;
         if (pc.trim(extra) != extra) {
-            return new Lease(fresh(), 0);
+            return new Lease(fresh(), 0, "none");
         }
         touch(e);
-        return new Lease(pc, pc.size());
+        return new Lease(pc, pc.size(), tier);
     }
 
     /** Indexes a finished sequence and queues it for writing; entries it extends are replaced (it covers them). */
@@ -111,6 +131,9 @@ final class PrefixCache implements AutoCloseable {
         index.put(tokens, e);
         entries.add(e);
         touch(e);
+        if (shared != null) {
+            shared.publish(pc); // before the RAM budget may drop it
+        }
         if (e.stored()) {
             releaseRetired(e); // it took over the stored copy of the same sequence
         } else if (store != null) {
@@ -137,6 +160,9 @@ final class PrefixCache implements AutoCloseable {
     /** Stops the writer (after its save in progress), then stores every RAM-only entry (within the budget). */
     @Override
     public void close() {
+        if (shared != null) {
+            shared.close();
+        }
         if (store == null) {
             return;
         }

@@ -10,7 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Named conversation caches in {@code --cache-dir/sessions} (docs/server.md):
+ * Named conversation caches in {@code --cache-dir/sessions} and, with {@code --cache-redis}, in the
+ * shared tier (a token-id record plus the KV chunks), so any server sharing the Redis can restore them (docs/server.md):
  * {@code POST /v1/sessions/NAME} with {@code {"messages": [...]}} or {@code {"prompt": "..."}} saves the
  * cache of exactly that conversation (computing what the prompt cache lacks);
  * {@code GET} describes it; {@code DELETE} erases it; {@code POST /v1/sessions/NAME/restore} puts it
@@ -31,51 +32,106 @@ final class SessionHandler {
     }
 
     void save(ServerRequest req, ServerResponse res) {
-        Path file = file(req);
+        SessionName name = name(req);
+        Path file = file(name);
+        SharedTier shared = engine.cache().shared();
+        if (file == null && shared == null) {
+            throw ApiException.invalid(null, "sessions are stored in --cache-dir or --cache-redis: restart the server with one of them");
+        }
         Fields f = Fields.parse(HttpIo.body(req, maxBody));
         CompletionRequest conversation = f.has("messages") ? RequestParser.chat(f) : RequestParser.completion(f);
         int[] tokens = conversation.isChat() ? engine.conversationTokens(conversation) : engine.tokenize(conversation);
         try (Admission.Slot slot = admission.enter()) {
             Engine.Prefilled p = engine.prefill(tokens);
+            boolean inShared;
             try {
-                Files.createDirectories(dir);
-                p.cache().save(file);
+                if (file != null) {
+                    Files.createDirectories(dir);
+                    p.cache().save(file);
+                }
+                inShared = shared != null && shared.saveSession(name.value(), p.cache());
             } catch (IOException | KvasirException e) {
                 throw new ApiException(500, "server_error", "session_not_saved", null,
-                        local(file.getFileName() + ": the session could not be saved: " + e.getMessage()));
+                        local((file == null ? name.value() : file.getFileName()) + ": the session could not be saved: " + e.getMessage()));
             } finally {
                 engine.cache().checkin(p.cache());
             }
-            ObjectNode body = describe(req, p.cache(), file);
+            if (file == null && !inShared) {
+                throw new ApiException(503, "server_error", "session_not_saved", null, "the session could not be saved: "
+                        + shared.describe() + " is unreachable and there is no --cache-dir; retry later");
+            }
+            ObjectNode body = describe(name, p.cache().size(), file);
             body.put("cached_tokens", p.reused());
+            body.put("shared", inShared);
             HttpIo.json(res, 200, body);
         }
     }
 
     void inspect(ServerRequest req, ServerResponse res) {
-        Path file = existing(req);
-        HttpIo.json(res, 200, describe(req, load(file), file));
+        SessionName name = name(req);
+        Path file = file(name);
+        if (file != null && Files.isRegularFile(file)) {
+            PromptCache pc = load(file);
+            HttpIo.json(res, 200, withReport(describe(name, pc.size(), file), pc));
+            return;
+        }
+        HttpIo.json(res, 200, describe(name, sharedTokens(name).length, null));
     }
 
+    /** From the local file when there is one, else from the shared tier: its tokens prefilled through every tier (what the tiers lack is computed). */
     void restore(ServerRequest req, ServerResponse res) {
-        Path file = existing(req);
-        PromptCache loaded = load(file);
-        engine.cache().checkin(loaded); // a freshly loaded object: no live cache is touched
-        HttpIo.json(res, 200, describe(req, loaded, file));
+        SessionName name = name(req);
+        Path file = file(name);
+        if (file != null && Files.isRegularFile(file)) {
+            PromptCache loaded = load(file);
+            engine.cache().checkin(loaded); // a freshly loaded object: no live cache is touched
+            HttpIo.json(res, 200, withReport(describe(name, loaded.size(), file), loaded));
+            return;
+        }
+        int[] tokens = sharedTokens(name);
+        try (Admission.Slot slot = admission.enter()) {
+            Engine.Prefilled p = engine.prefill(tokens);
+            engine.cache().checkin(p.cache());
+            ObjectNode body = describe(name, tokens.length, null);
+            body.put("cached_tokens", p.reused());
+            HttpIo.json(res, 200, body);
+        }
     }
 
     void delete(ServerRequest req, ServerResponse res) {
-        Path file = existing(req);
+        SessionName name = name(req);
+        Path file = file(name);
+        SharedTier shared = engine.cache().shared();
+        if (file == null && shared == null) {
+            throw ApiException.invalid(null, "sessions are stored in --cache-dir or --cache-redis: restart the server with one of them");
+        }
+        boolean deleted = false;
         try {
-            Files.delete(file);
+            deleted = file != null && Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new ApiException(500, "server_error", "session_not_deleted", null,
                     local(file.getFileName() + ": cannot delete: " + e.getMessage()));
         }
+        deleted |= shared != null && shared.deleteSession(name.value());
+        if (!deleted) {
+            throw ApiException.notFound("no session named '" + name.value() + "'");
+        }
         ObjectNode body = Fields.MAPPER.createObjectNode();
-        body.put("name", name(req).value());
+        body.put("name", name.value());
         body.put("deleted", true);
         HttpIo.json(res, 200, body);
+    }
+
+    private int[] sharedTokens(SessionName name) {
+        SharedTier shared = engine.cache().shared();
+        int[] tokens = shared == null ? null : shared.sessionTokens(name.value());
+        if (tokens == null) {
+            if (dir == null && shared == null) {
+                throw ApiException.invalid(null, "sessions are stored in --cache-dir or --cache-redis: restart the server with one of them");
+            }
+            throw ApiException.notFound("no session named '" + name.value() + "'");
+        }
+        return tokens;
     }
 
     private PromptCache load(Path file) {
@@ -89,6 +145,9 @@ final class SessionHandler {
 
     /** A message without the server's directories: a client knows its sessions by name, not by server path. */
     private String local(String message) {
+        if (dir == null) {
+            return message;
+        }
         String m = message;
         for (Path d : new Path[] {dir.toAbsolutePath().normalize(), dir}) {
             m = m.replace(d + java.io.File.separator, "").replace(d.toString(), "sessions");
@@ -96,15 +155,23 @@ final class SessionHandler {
         return m;
     }
 
-    private ObjectNode describe(ServerRequest req, PromptCache pc, Path file) {
+    private ObjectNode describe(SessionName name, int tokens, Path file) {
         ObjectNode body = Fields.MAPPER.createObjectNode();
-        body.put("name", name(req).value());
-        body.put("tokens", pc.size());
+        body.put("name", name.value());
+        body.put("tokens", tokens);
         try {
-            body.put("bytes", Files.size(file));
+            if (file == null) {
+                body.putNull("bytes");
+            } else {
+                body.put("bytes", Files.size(file));
+            }
         } catch (IOException e) {
             body.putNull("bytes");
         }
+        return body;
+    }
+
+    private static ObjectNode withReport(ObjectNode body, PromptCache pc) {
         if (pc.loadReport() != null && !pc.loadReport().intact()) {
             body.put("ignored_bytes", pc.loadReport().ignoredBytes());
             body.put("problem", pc.loadReport().problem());
@@ -116,19 +183,8 @@ final class SessionHandler {
         return new SessionName(req.path().pathParameters().first("name").orElse(""));
     }
 
-    private Path file(ServerRequest req) {
-        SessionName name = name(req);
-        if (dir == null) {
-            throw ApiException.invalid(null, "sessions are stored in --cache-dir: restart the server with --cache-dir DIR");
-        }
-        return dir.resolve(name.fileName());
-    }
-
-    private Path existing(ServerRequest req) {
-        Path file = file(req);
-        if (!Files.isRegularFile(file)) {
-            throw ApiException.notFound("no session named '" + name(req).value() + "'");
-        }
-        return file;
+    /** The session's local file, or null without --cache-dir. */
+    private Path file(SessionName name) {
+        return dir == null ? null : dir.resolve(name.fileName());
     }
 }
