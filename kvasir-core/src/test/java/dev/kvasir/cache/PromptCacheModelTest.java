@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kvasir.SharedData;
 import dev.kvasir.json.Json;
 import dev.kvasir.model.Model;
+import dev.kvasir.synth.ArchReferences;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Prompt caches with the real stories260K (F32) and TinyLLama-v0 (Q4_0) models. Prefill chunks of 8
+ * Prompt caches with the real stories260K (F32) and TinyLLama-v0 (Q4_0) models, and with the F32
+ * synthetic model of every family on the architecture seam ({@code synthetic:<arch>}: qwen3,
+ * smollm3, granite, phi3; llama.cpp's greedy ids on its long prompt are the reference). Prefill chunks of 8
  * tokens and prefixes that are multiples of 8 make every split evaluate the same matrix products, so
  * results must be bit-identical (the thread count stays fixed: the model's matrix products may round
  * differently with other counts, and before JIT warm-up; see {@link #sameBits}).
@@ -30,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PromptCacheModelTest {
     private static final int CHUNK = 8;
     private static final String STORIES = "stories260K.gguf";
+    private static final String SYNTHETIC = "synthetic:";
     private static final Map<String, Fixture> FIXTURES = new HashMap<>();
 
     @TempDir
@@ -46,6 +50,14 @@ class PromptCacheModelTest {
     }
 
     private static Fixture open(String name) {
+        if (name.startsWith(SYNTHETIC)) {
+            String arch = name.substring(SYNTHETIC.length());
+            Model model = Model.load(ArchReferences.model(arch, "f32"));
+            model.setPrefillChunk(CHUNK);
+            int[][] c = ArchReferences.promptAndGreedy(arch, "f32", 1);
+            int[] text = IntStream.concat(Arrays.stream(c[0]), Arrays.stream(c[1])).toArray();
+            return new Fixture(model, c[0], c[1], text);
+        }
         Map<?, ?> json;
         try {
             json = (Map<?, ?>) Json.parse(Files.readString(SharedData.file("reference/p1_once.llama-server.json")));
@@ -83,7 +95,8 @@ class PromptCacheModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf", "synthetic:qwen3", "synthetic:smollm3", "synthetic:granite",
+            "synthetic:phi3"})
     void generatingFromASavedAndLoadedCacheMatchesContinuingInProcess(String name) {
         Fixture f = fixture(name);
         Model model = f.model();
@@ -116,7 +129,8 @@ class PromptCacheModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf", "synthetic:qwen3", "synthetic:smollm3", "synthetic:granite",
+            "synthetic:phi3"})
     void cachedPrefixThenRestEqualsTheWholeFromScratch(String name) {
         Fixture f = fixture(name);
         Model model = f.model();
@@ -133,7 +147,8 @@ class PromptCacheModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf", "synthetic:qwen3", "synthetic:smollm3", "synthetic:granite",
+            "synthetic:phi3"})
     void trimThenReextendReproducesTheLogits(String name) {
         Fixture f = fixture(name);
         Model model = f.model();
@@ -153,7 +168,8 @@ class PromptCacheModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf"})
+    @ValueSource(strings = {STORIES, "tinyllama-v0-q4_0.gguf", "synthetic:qwen3", "synthetic:smollm3", "synthetic:granite",
+            "synthetic:phi3"})
     void forkThenDivergeLeavesTheParentUnchanged(String name) {
         Fixture f = fixture(name);
         Model model = f.model();
