@@ -1,6 +1,8 @@
 package dev.kvasir.cli;
 
 import dev.kvasir.KvasirException;
+import dev.kvasir.synth.ArchModel;
+import dev.kvasir.synth.ArchShape;
 import dev.kvasir.synth.ModelShape;
 import dev.kvasir.synth.SyntheticModel;
 import dev.kvasir.tensor.GgmlType;
@@ -13,13 +15,17 @@ import picocli.CommandLine.Option;
 
 /** {@code kvasir dev synth}: a GGUF with a real model's shape, random weights and a donor's vocabulary. */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a llama GGUF with random weights in the shape of a real model (for benchmarks).")
+        description = "Write a GGUF with random weights: a real llama model's shape (for benchmarks) or a tiny model of one family (--arch).")
 final class SynthCommand implements Callable<Integer> {
     private final CliIo io;
 
-    @Option(names = "--shape", required = true, paramLabel = "SHAPE",
-            description = "tinyllama-1.1b, llama-3.2-1b, llama-110m or tiny (tests).")
+    @Option(names = "--shape", paramLabel = "SHAPE",
+            description = "A llama shape: tinyllama-1.1b, llama-3.2-1b, llama-110m or tiny (tests).")
     String shape;
+
+    @Option(names = "--arch", paramLabel = "ARCH",
+            description = "Instead of --shape: a tiny model of this family (qwen3, smollm3, granite, phi3) for llama.cpp comparisons.")
+    String arch;
 
     @Option(names = "--type", defaultValue = "q8_0", paramLabel = "TYPE",
             description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_1, q4_k, q5_k, q6_k (default: ${DEFAULT-VALUE}).")
@@ -41,15 +47,26 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelShape modelShape = ModelShape.Preset.byId(shape);
+        if ((shape == null) == (arch == null)) {
+            throw new KvasirException("give exactly one of --shape (a llama shape) or --arch (" + ArchShape.Preset.names() + ")");
+        }
         Path from = io.workingDir().resolve(donor);
         if (!Files.isRegularFile(from)) {
             throw new KvasirException(from + ": donor GGUF not found; pass --vocab-from with a model file that has a vocabulary");
         }
         Path out = io.workingDir().resolve(output);
         long start = System.nanoTime();
-        new SyntheticModel(modelShape, ggmlType(type), seed).write(from, out);
-        io.err().printf(Locale.ROOT, "wrote %s (%s, %s) in %.1f s%n", out, modelShape.name(), type.toUpperCase(Locale.ROOT),
+        String name;
+        if (arch != null) {
+            ArchShape archShape = ArchShape.Preset.byArch(arch);
+            new ArchModel(archShape, ggmlType(type), seed).write(from, out);
+            name = "synthetic " + archShape.arch();
+        } else {
+            ModelShape modelShape = ModelShape.Preset.byId(shape);
+            new SyntheticModel(modelShape, ggmlType(type), seed).write(from, out);
+            name = modelShape.name();
+        }
+        io.err().printf(Locale.ROOT, "wrote %s (%s, %s) in %.1f s%n", out, name, type.toUpperCase(Locale.ROOT),
                 (System.nanoTime() - start) / 1e9);
         return 0;
     }
