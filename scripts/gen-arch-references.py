@@ -32,6 +32,10 @@ FAMILIES = {  # arch -> (vocabulary donor in shared/tokenizers, context_length);
     "granite": ("ggml-vocab-gpt-2.gguf", 256),
     # phi3 runs at its full context (512 > original 128), so llama.cpp picks rope_factors_long as Kvasir does
     "phi3": ("ggml-vocab-phi-3.gguf", 512),
+    # SPM vocabulary (Gemma's own is not in shared/); window 16: the long prompt (59 tokens) makes every
+    # local layer drop positions
+    "gemma2": ("ggml-vocab-llama-spm.gguf", 256),
+    "gemma3": ("ggml-vocab-llama-spm.gguf", 256),
 }
 TYPES = ["f32", "f16", "q8_0"]
 SEED = 1

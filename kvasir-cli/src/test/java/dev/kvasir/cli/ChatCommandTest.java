@@ -103,18 +103,18 @@ class ChatCommandTest {
     @Test
     void forkOntoAnExistingFileAndResetOfASavedSessionAreRefusedWithoutForce() throws java.io.IOException {
         Path session = tmp.resolve("s.kvc");
-        chat(TURNS[0] + "\n", "--session", session.toString());
+        chat(Workflows.model(), TURNS[0] + "\n", "--session", session.toString());
         Path other = java.nio.file.Files.writeString(tmp.resolve("other.kvc"), "my notes");
         byte[] saved = java.nio.file.Files.readAllBytes(session);
 
-        Cli.Result r = chat("/fork other\n/reset\n", "--session", session.toString());
+        Cli.Result r = chat(Workflows.model(), "/fork other\n/reset\n", "--session", session.toString());
         assertThat(r.err()).contains("[not forked: " + other + " exists; /fork other --force overwrites it]")
                 .contains("[not reset: that would erase the 2 messages saved in " + session)
                 .doesNotContain("[forked", "[conversation reset]");
         assertThat(java.nio.file.Files.readString(other)).isEqualTo("my notes");
         assertThat(java.nio.file.Files.readAllBytes(session)).isEqualTo(saved);
 
-        Cli.Result forced = chat("/reset --force\n/fork other --force\n", "--session", session.toString());
+        Cli.Result forced = chat(Workflows.model(), "/reset --force\n/fork other --force\n", "--session", session.toString());
         assertThat(forced.err()).contains("[conversation reset]", "[forked: continuing in " + other + "]");
         assertThat(Workflows.tokens(session)).isEmpty();
         assertThat(Workflows.tokens(other)).isEmpty();

@@ -10,11 +10,11 @@ final class GemmaLayers {
     private GemmaLayers() {
     }
 
-    /** Gemma's block: attn_norm, Q/K/V (gemma3: with per-head Q/K norms), attn_post_norm, ffn_norm, GeGLU, ffn_post_norm. */
+    /** Gemma's block: attn_norm, Q/K/V (gemma3: with per-head Q/K norms), post_attention_norm, ffn_norm, GeGLU, post_ffw_norm (GGUF names). */
     static LayerWeights block(LayerTensors t, boolean qkNorm) {
         return LayerWeights.of(t.norm("attn_norm"), t.qkv(), qkNorm ? t.headNorm("attn_q_norm") : null,
-                qkNorm ? t.headNorm("attn_k_norm") : null, t.attnOutput(), null, t.norm("attn_post_norm"),
-                t.norm("ffn_norm"), t.gatedFfn(), t.norm("ffn_post_norm"));
+                qkNorm ? t.headNorm("attn_k_norm") : null, t.attnOutput(), null, t.norm("post_attention_norm"),
+                t.norm("ffn_norm"), t.gatedFfn(), t.norm("post_ffw_norm"));
     }
 
     /** {@code sqrtf(n_embd)}: ggml_scale's factor on the embeddings (float sqrt, not rounded to the weights' type). */

@@ -29,6 +29,13 @@ public final class ArchModel {
     static final float MATRIX_SIGMA = 0.3f;
     static final float OUTPUT_SIGMA = 0.5f;
     static final float NORM_SIGMA = 0.1f;
+    /**
+     * gemma2's LM head is always token_embd (llama.cpp loads no output.weight for it). Embeddings of
+     * sigma 0.3 times sqrt(64): the scaled input (RMS 2.4) no longer drowns the blocks' post-normed
+     * outputs, so the model does not just repeat its input, and logits still spread over about 2.4 units.
+     */
+    static final float GEMMA2_EMBEDDING_SIGMA = 0.3f;
+    private static final String NO_SPACE_PREFIX = "tokenizer.ggml.add_space_prefix";
 
     private final ArchShape shape;
     private final GgmlType type;
@@ -54,9 +61,13 @@ public final class ArchModel {
             GgufWriter w = new GgufWriter();
             putHyperParameters(w);
             for (String key : meta.keys()) {
-                if (key.startsWith("tokenizer.")) {
+                if (key.startsWith("tokenizer.") && !(gemma() && key.equals(NO_SPACE_PREFIX))) {
                     w.put(key, meta.type(key), meta.raw(key));
                 }
+            }
+            if (gemma()) {
+                // Gemma's SentencePiece vocabulary adds no leading space (its GGUFs say add_space_prefix false)
+                w.putBool(NO_SPACE_PREFIX, false);
             }
             if (shape.pre() != null) {
                 w.putString("tokenizer.ggml.pre", shape.pre());
@@ -95,7 +106,7 @@ public final class ArchModel {
         int d = shape.embeddingLength();
         int ff = shape.feedForwardLength();
         boolean phi3 = shape.arch().equals("phi3");
-        matrix(w, "token_embd.weight", vocabSize, d, EMBEDDING_SIGMA);
+        matrix(w, "token_embd.weight", vocabSize, d, tiedHead() ? GEMMA2_EMBEDDING_SIGMA : EMBEDDING_SIGMA);
         if (phi3) {
             int pairs = shape.ropeDimensions() / 2;
             factors(w, "rope_factors_long.weight", pairs, 4f);
@@ -111,11 +122,14 @@ public final class ArchModel {
                 matrix(w, p + "attn_k.weight", shape.kvDim(), d, MATRIX_SIGMA);
                 matrix(w, p + "attn_v.weight", shape.kvDim(), d, MATRIX_SIGMA);
             }
-            if (shape.arch().equals("qwen3")) {
+            if (shape.arch().equals("qwen3") || shape.arch().equals("gemma3")) {
                 norm(w, p + "attn_q_norm.weight", shape.headDim());
                 norm(w, p + "attn_k_norm.weight", shape.headDim());
             }
             matrix(w, p + "attn_output.weight", d, shape.queryDim(), MATRIX_SIGMA);
+            if (gemma()) {
+                norm(w, p + "post_attention_norm.weight", d);
+            }
             norm(w, p + "ffn_norm.weight", d);
             if (phi3) {
                 matrix(w, p + "ffn_up.weight", 2 * ff, d, MATRIX_SIGMA);
@@ -124,9 +138,23 @@ public final class ArchModel {
                 matrix(w, p + "ffn_up.weight", ff, d, MATRIX_SIGMA);
             }
             matrix(w, p + "ffn_down.weight", d, ff, MATRIX_SIGMA);
+            if (gemma()) {
+                norm(w, p + "post_ffw_norm.weight", d);
+            }
         }
         norm(w, "output_norm.weight", d);
-        matrix(w, "output.weight", vocabSize, d, OUTPUT_SIGMA);
+        if (!tiedHead()) {
+            matrix(w, "output.weight", vocabSize, d, OUTPUT_SIGMA);
+        }
+    }
+
+    private boolean tiedHead() {
+        return shape.arch().equals("gemma2");
+    }
+
+    /** gemma2 and gemma3 have post-attention and post-FFN norms and their own tokenizer flag. */
+    private boolean gemma() {
+        return shape.arch().startsWith("gemma");
     }
 
     /** RMS-norm gains 1 ± 0.1 (F32, as llama.cpp requires for norms). */

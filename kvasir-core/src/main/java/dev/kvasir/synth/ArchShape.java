@@ -42,7 +42,20 @@ public record ArchShape(String arch, int embeddingLength, int blockCount, int he
          */
         PHI3(new ArchShape("phi3", 64, 2, 4, 2, 16, 12, 128, 512, 10_000f, "ggml-vocab-phi-3.gguf", null,
                 Map.of("rope.scaling.attn_factor", (float) Math.sqrt(1 + Math.log(4) / Math.log(128))),
-                Map.of("rope.scaling.original_context_length", 128), Map.of()));
+                Map.of("rope.scaling.original_context_length", 128), Map.of())),
+        /**
+         * Gemma 2: local (window 16) and global layers alternating, head size 32 != 64 / 4, GQA 2:1, attention and
+         * final logits soft-capped low enough (10, 15) that tanh bends them. SPM vocabulary without a space prefix.
+         */
+        GEMMA2(new ArchShape("gemma2", 64, 4, 4, 2, 32, 32, 128, 256, 10_000f, "ggml-vocab-llama-spm.gguf", null,
+                Map.of("attn_logit_softcapping", 10f, "final_logit_softcapping", 15f),
+                Map.of("attention.sliding_window", 16), Map.of())),
+        /**
+         * Gemma 3: Q/K norms, five of six layers local (window 16, RoPE base 10000) and the sixth global (base 1e6),
+         * 7 layers so a local layer follows the global one, head size 32, GQA 2:1.
+         */
+        GEMMA3(new ArchShape("gemma3", 64, 7, 4, 2, 32, 32, 128, 256, 1_000_000f, "ggml-vocab-llama-spm.gguf", null,
+                Map.of("rope.freq_base_swa", 10_000f), Map.of("attention.sliding_window", 16), Map.of()));
 
         private final ArchShape shape;
 

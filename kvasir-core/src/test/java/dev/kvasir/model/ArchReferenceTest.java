@@ -72,7 +72,7 @@ class ArchReferenceTest {
     Path dir;
 
     static Stream<Arguments> references() {
-        return Stream.of("qwen3", "smollm3", "granite", "phi3")
+        return Stream.of("qwen3", "smollm3", "granite", "phi3", "gemma2", "gemma3")
                 .flatMap(arch -> Stream.of("f32", "f16", "q8_0").map(type -> Arguments.of(arch, type)));
     }
 

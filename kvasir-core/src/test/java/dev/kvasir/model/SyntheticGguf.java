@@ -108,7 +108,7 @@ final class SyntheticGguf {
                 tensor(w, blk + "attn_output.bias", 0.5f, dim);
             }
             if (postNorms) {
-                norm(w, blk + "attn_post_norm.weight", dim);
+                norm(w, blk + "post_attention_norm.weight", dim);
             }
             norm(w, blk + "ffn_norm.weight", dim);
             if (fusedGateUp) {
@@ -119,7 +119,7 @@ final class SyntheticGguf {
             }
             tensor(w, blk + "ffn_down.weight", 0.5f, ffn, dim);
             if (postNorms) {
-                norm(w, blk + "ffn_post_norm.weight", dim);
+                norm(w, blk + "post_ffw_norm.weight", dim);
             }
         }
         norm(w, "output_norm.weight", dim);

@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class ArchReferences {
     /** The families with stored references. */
-    public static final List<String> ARCHS = List.of("qwen3", "smollm3", "granite", "phi3");
+    public static final List<String> ARCHS = List.of("qwen3", "smollm3", "granite", "phi3", "gemma2", "gemma3");
 
     private static final Map<String, Path> MODELS = new HashMap<>();
     private static Path dir;
