@@ -2,6 +2,8 @@ package dev.kvasir.model;
 
 import dev.kvasir.model.LayerWeights.GatedFfn;
 import dev.kvasir.model.LayerWeights.Qkv;
+import dev.kvasir.model.recurrent.LinearAttentionShape;
+import dev.kvasir.model.recurrent.LinearAttentionWeights;
 import dev.kvasir.tensor.WeightMatrix;
 import java.util.Arrays;
 
@@ -36,6 +38,32 @@ final class LayerTensors {
     LayerWeights withQkNorm(float[] qNorm, float[] kNorm) {
         return LayerWeights.of(norm("attn_norm"), qkv(), qNorm, kNorm, attnOutput(), attnOutputBias(), null,
                 norm("ffn_norm"), gatedFfn(), null);
+    }
+
+    /**
+     * The gated delta-net tensors of a Qwen3.5 linear-attention layer, with the shapes llama.cpp's
+     * qwen35 load_block_trunk creates ({@code ssm_a} has no {@code .weight} suffix; {@code ssm_dt} is a bias).
+     */
+    LinearAttentionWeights linearAttention(LinearAttentionShape s) {
+        int dim = c.embeddingLength();
+        if (s.embd() != dim) {
+            throw new IllegalArgumentException("linear attention of width " + s.embd() + " in a model of width " + dim);
+        }
+        WeightMatrix conv = tensors.matrix(blk + "ssm_conv1d.weight", s.convChannels(), s.convKernel());
+        float[] conv1d = new float[s.convChannels() * s.convKernel()];
+        for (int ch = 0; ch < s.convChannels(); ch++) {
+            conv.dequantizeRow(ch, conv1d, ch * s.convKernel());
+        }
+        return new LinearAttentionWeights(
+                tensors.matrix(blk + "attn_qkv.weight", s.convChannels(), dim),
+                tensors.matrix(blk + "attn_gate.weight", s.valueDim(), dim),
+                tensors.matrix(blk + "ssm_beta.weight", s.vHeads(), dim),
+                tensors.matrix(blk + "ssm_alpha.weight", s.vHeads(), dim),
+                tensors.vector(blk + "ssm_dt.bias", s.vHeads()),
+                tensors.vector(blk + "ssm_a", s.vHeads()),
+                conv1d,
+                tensors.vector(blk + "ssm_norm.weight", s.headDim()),
+                tensors.matrix(blk + "ssm_out.weight", dim, s.valueDim()));
     }
 
     /** An RMS-norm gain over the embedding, {@code blk.N.<name>.weight}. */
